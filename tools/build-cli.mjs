@@ -1,0 +1,33 @@
+// Bundles the chatseal CLI (src/cli/main.ts and everything it imports from src/) into one ESM file
+// for Node: dist-cli/chatseal.mjs. bin/chatseal.mjs runs it (and calls this first when it is missing).
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function buildCli({ quiet = false } = {}) {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  const outfile = join(root, 'dist-cli', 'chatseal.mjs');
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'src/cli/main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    // Some dependencies are CommonJS and call require(); an ESM bundle has none of its own.
+    banner: { js: "import { createRequire as __chatsealCreateRequire } from 'node:module';\nconst require = __chatsealCreateRequire(import.meta.url);" },
+    define: { __CHATSEAL_VERSION__: JSON.stringify(pkg.version) },
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  return outfile;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const outfile = await buildCli();
+  console.log(`built ${outfile}`);
+}
