@@ -1,0 +1,145 @@
+// The typed message protocol between ChatSeal's contexts, one request map per direction.
+// A request type belongs to exactly one direction; the router decides the direction from the
+// type (never from anything the sender claims) and applies that direction's sender rule.
+// Everything here crosses a browser message channel, which in Chrome is JSON-like: payloads and
+// results are plain JSON (no Uint8Array, Date, Map, undefined-in-arrays, BigInt). Bytes travel as
+// base64 strings, dates as ISO 8601 strings.
+import type { KeyType } from '../crypto/keys';
+
+export type KeyMode = 'key' | 'password';
+
+/** What a user typed to prove they hold the key: the 64-digit key (any form) or the password. */
+export type KeySecret = { keyText: string } | { password: string };
+
+/** Why typed key text was refused before any cryptographic work (see src/crypto/keyinput.ts). */
+export type KeyInputRefusal = 'empty' | 'length' | 'alphabet' | 'checksum';
+
+export interface TypoHelp {
+  /** 1-based group numbers (of the 16 groups of 4) that look wrong; two for a swap across groups. */
+  groups: number[];
+  kind: 'digit' | 'swap';
+}
+
+export type KeyStateView =
+  | { configured: false }
+  | {
+      configured: true;
+      keyId: string;
+      keyType: KeyType;
+      mode: KeyMode;
+      /** The age recipient, shown only under Advanced. */
+      recipient: string;
+      createdAt: string;
+      confirmedAt: string | null;
+      lastCheckedAt: string | null;
+      /** Key ids of older keys kept in the keyring after a rotation (oldest first). */
+      olderKeyIds: string[];
+    };
+
+/** A freshly generated 64-digit key, held by the worker until the user confirms it. */
+export interface PendingKeyView {
+  digits: string;
+  groups: string[];
+  identity: string;
+  keyId: string;
+  keyType: KeyType;
+  createdAt: string;
+  /** The two 1-based group numbers the user must type back. */
+  confirmGroups: [number, number];
+}
+
+export type ConfirmResult = { ok: true } | { ok: false; wrongGroups: number[] };
+
+export type PasswordSetupResult = { ok: true } | { ok: false; reason: 'weak' | 'empty' };
+
+export type PreviewResult =
+  | { ok: true; keyId: string; keyType: KeyType | null }
+  | { ok: false; reason: KeyInputRefusal };
+
+export type SetupExistingResult = { ok: true } | { ok: false; reason: KeyInputRefusal };
+
+export type CheckResult =
+  | { ok: true }
+  | { ok: false; reason: KeyInputRefusal | 'wrong-key' | 'wrong-password'; typo?: TypoHelp };
+
+export type ChangePasswordResult =
+  | { ok: true }
+  | { ok: false; reason: 'wrong-password' | 'weak' | 'empty' | 'not-password-mode' };
+
+export type RotateResult = { ok: true } | { ok: false; reason: KeyInputRefusal | 'wrong-key' | 'wrong-password'; typo?: TypoHelp };
+
+export interface Settings {
+  /** Ask the user to check their key or password every two weeks. */
+  reminderEnabled: boolean;
+  /** Minutes an unlocked key stays in memory without use (restore only). */
+  unlockTimeoutMinutes: number;
+  /** Key type for the next key made (setup or rotation). */
+  newKeyType: KeyType;
+}
+
+export interface BackupKeyView {
+  recipient: string;
+  keyId: string;
+}
+
+type Empty = Record<string, never>;
+
+/** Commands from ChatSeal's own extension pages (options, popup, import). */
+export interface PageToWorker {
+  'key.getState': { payload: Empty; result: KeyStateView };
+  'key.beginSetup': { payload: { keyType: KeyType }; result: PendingKeyView };
+  'key.confirmSetup': { payload: { answers: string[] }; result: ConfirmResult };
+  'key.cancelSetup': { payload: Empty; result: { ok: true } };
+  'key.setupWithPassword': {
+    payload: { password: string; keyType: KeyType; generated: boolean };
+    result: PasswordSetupResult;
+  };
+  'key.previewExisting': { payload: { keyText: string }; result: PreviewResult };
+  'key.setupExisting': { payload: { keyText: string; keyType: KeyType }; result: SetupExistingResult };
+  'key.check': { payload: KeySecret; result: CheckResult };
+  'key.changePassword': {
+    payload: { currentPassword: string; newPassword: string; generated: boolean };
+    result: ChangePasswordResult;
+  };
+  /** Proves the current key or password; the next setup (key or password) then replaces the key. */
+  'key.beginRotate': { payload: KeySecret; result: RotateResult };
+  'key.turnOff': { payload: { confirm: 'DELETE' }; result: { ok: true } };
+  /** Password mode: the age passphrase file of the identity, base64. */
+  'key.getKeyFile': { payload: Empty; result: { fileName: string; base64: string } };
+  'backup.getKey': { payload: Empty; result: BackupKeyView | null };
+  'settings.get': { payload: Empty; result: Settings };
+  'settings.set': { payload: Partial<Settings>; result: Settings };
+}
+
+/** Capture traffic from content scripts on chat origins. Reserved: no chat site is supported yet. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ContentToWorker {}
+
+export type PageRequestType = keyof PageToWorker;
+export type PagePayload<K extends PageRequestType> = PageToWorker[K]['payload'];
+export type PageResult<K extends PageRequestType> = PageToWorker[K]['result'];
+
+export type ContentRequestType = keyof ContentToWorker;
+
+/** The envelope every request travels in. */
+export interface RequestMessage {
+  type: string;
+  payload: unknown;
+}
+
+export type ErrorCode =
+  | 'forbidden-sender' // the sender may not send this type
+  | 'unknown-type' // no such request type
+  | 'bad-payload' // malformed request or payload
+  | 'no-key' // the command needs a key and none is set up
+  | 'no-pending-key' // confirm without a key being shown (e.g. the worker restarted)
+  | 'key-exists' // setup while a key is set up (rotate first)
+  | 'not-json' // a handler produced something that cannot cross the channel
+  | 'internal'; // anything else
+
+export interface WireError {
+  code: ErrorCode | (string & Record<never, never>);
+  message: string;
+}
+
+export type ResponseMessage<T = unknown> = { ok: true; result: T } | { ok: false; error: WireError };
