@@ -1,0 +1,111 @@
+// Launches Debian's Chromium with the PRODUCTION extension build loaded, the way a user would run
+// it unpacked. There is no test-only build: tests drive the real UI and read state from the real
+// service worker.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const EXTENSION_DIR = path.resolve(
+  process.env.CHATSEAL_EXTENSION_DIR ?? path.join(REPO_ROOT, '.output', 'chrome-mv3'),
+);
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// Fixed zone and language so that dates and the day/month order fallback are the same on every
+// machine. Node-side tools the tests run (the CLI) get the same environment.
+export const TEST_TZ = 'Europe/Berlin';
+export const TEST_LANG = 'en-US';
+export const testEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  TZ: TEST_TZ,
+  LANG: 'en_US.UTF-8',
+  LANGUAGE: 'en_US',
+  LC_ALL: 'en_US.UTF-8',
+});
+
+export interface ExtensionSession {
+  context: BrowserContext;
+  /** The extension's background service worker (MV3). */
+  sw: Worker;
+  extensionId: string;
+  /** chrome-extension://<id> */
+  origin: string;
+  userDataDir: string;
+  /** Opens an extension page (e.g. 'options.html') in a new tab. */
+  openPage(file: string): Promise<Page>;
+  /** Returns the current service worker, waiting for a new one if the old one stopped. */
+  currentWorker(): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+export function assertBuildPresent(): void {
+  const manifest = path.join(EXTENSION_DIR, 'manifest.json');
+  if (!fs.existsSync(manifest)) {
+    throw new Error(`No extension build at ${EXTENSION_DIR}: run \`npm run build\` first.`);
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM=/path).`);
+  }
+}
+
+export function extensionManifest(): { background?: { service_worker?: string }; [k: string]: unknown } {
+  return JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
+}
+
+/** A fresh profile (its own temporary user-data dir) with the extension installed. */
+export async function launchExtension(): Promise<ExtensionSession> {
+  assertBuildPresent();
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatseal-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    env: testEnv(),
+    locale: TEST_LANG,
+    timezoneId: TEST_TZ,
+    acceptDownloads: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--lang=${TEST_LANG}`,
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+    ],
+  });
+  try {
+    const isOurs = (w: Worker) => w.url().startsWith('chrome-extension://');
+    const first = async (): Promise<Worker> =>
+      context.serviceWorkers().find(isOurs) ??
+      (await context.waitForEvent('serviceworker', { predicate: isOurs, timeout: 30_000 }));
+    const sw = await first();
+    const extensionId = new URL(sw.url()).host;
+    const origin = `chrome-extension://${extensionId}`;
+    return {
+      context,
+      sw,
+      extensionId,
+      origin,
+      userDataDir,
+      async openPage(file) {
+        const page = await context.newPage();
+        await page.goto(`${origin}/${file.replace(/^\//, '')}`);
+        return page;
+      },
+      async currentWorker() {
+        const live = context.serviceWorkers().filter((w) => w.url().startsWith(origin));
+        return live.at(-1) ?? (await first());
+      },
+      async close() {
+        await context.close().catch(() => undefined);
+        fs.rmSync(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await context.close().catch(() => undefined);
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
