@@ -1,0 +1,66 @@
+// ChatSeal's IndexedDB schema (database `chatseal`). What may live here is fixed by DESIGN.md §2:
+// the recipient, key id and type, mode, dates, the password key file, the keyring and the
+// non-extractable HMAC key. Never the seed, never an identity string, never chat plaintext.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { KeyType } from '../crypto/keys';
+
+export const DB_NAME = 'chatseal';
+export const DB_VERSION = 1;
+
+export type KeyMode = 'key' | 'password';
+
+/** Store `keys`, record `current`: the key backups are made with. */
+export interface KeysRecord {
+  id: 'current';
+  keyId: string;
+  keyType: KeyType;
+  mode: KeyMode;
+  /** age1… / age1pq1…; needed to encrypt, never uploaded in the clear. */
+  recipient: string;
+  /** ISO dates. */
+  createdAt: string;
+  confirmedAt: string;
+  /** Last successful "check my key" or unlock; null until the first. */
+  lastCheckedAt: string | null;
+  /** HMAC-SHA-256 backup-authentication key, extractable: false; the only CryptoKey stored. */
+  macKey: CryptoKey;
+  /** Password mode only: the age passphrase file of the identity. */
+  keyFile?: Uint8Array;
+}
+
+/** Store `keyring`, record `current`: older identities, sealed to the current recipient. */
+export interface KeyringRecord {
+  id: 'current';
+  file: Uint8Array;
+  /** Key ids of the identities inside, newest first (public, so listing them needs no unlock). */
+  keyIds: string[];
+  updatedAt: string;
+}
+
+export interface ChatSealDbSchema extends DBSchema {
+  keys: { key: 'current'; value: KeysRecord };
+  keyring: { key: 'current'; value: KeyringRecord };
+}
+
+export type ChatSealDb = IDBPDatabase<ChatSealDbSchema>;
+
+/**
+ * Opens (creating or upgrading) the database. `name` exists for tests. A connection closes itself
+ * when another context needs a newer version, so an upgraded extension never waits on an old page.
+ */
+export function openChatSealDb(name: string = DB_NAME): Promise<ChatSealDb> {
+  return openDB<ChatSealDbSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      // One step per version, each guarded by the version it upgrades from, so a database at any
+      // old version runs every later step in order. Later stores (outbox, jobs) add their own step
+      // (`if (oldVersion < 2) { … }`) and bump DB_VERSION.
+      if (oldVersion < 1) {
+        db.createObjectStore('keys', { keyPath: 'id' });
+        db.createObjectStore('keyring', { keyPath: 'id' });
+      }
+    },
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase).close();
+    },
+  });
+}
