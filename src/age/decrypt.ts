@@ -32,6 +32,8 @@ export interface OpenedAgeFile {
   readonly chunks: AsyncGenerator<Uint8Array, { chunks: number; plaintext: number }>;
   /** What pass 2 needs (complete once `chunks` has returned). */
   readonly pass: AgeFirstPass;
+  /** Bytes of the file read so far (the file size, once `chunks` has returned). */
+  position(): number;
   /** Stops reading the source. */
   cancel(reason?: unknown): Promise<void>;
 }
@@ -56,7 +58,7 @@ export async function openAgeFile(stream: ReadableStream<Uint8Array>, options: A
       plausibleLength: options.plausibleLength,
       onTag: (t) => tags.push(t),
     }));
-    return { header, identityIndex, chunks, pass, cancel: (r) => reader.cancel(r) };
+    return { header, identityIndex, chunks, pass, position: () => reader.offset, cancel: (r) => reader.cancel(r) };
   });
 }
 
@@ -85,7 +87,7 @@ export async function reopenAgeFile(stream: ReadableStream<Uint8Array>, first: A
       }),
       true,
     );
-    return { header, identityIndex: first.identityIndex, chunks, pass: first, cancel: (r) => reader.cancel(r) };
+    return { header, identityIndex: first.identityIndex, chunks, pass: first, position: () => reader.offset, cancel: (r) => reader.cancel(r) };
   });
 }
 

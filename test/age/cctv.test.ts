@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { AgeError } from '../../src/age/errors';
 import { bytesSource, decryptAge } from '../../src/age/gate';
 import type { AgeIdentity } from '../../src/age/unwrap';
-import { toHex } from '../../src/crypto/bytes';
+import { asBufferSource, toHex } from '../../src/crypto/bytes';
 
 interface Vector {
   name: string;
@@ -46,7 +46,7 @@ function parseVector(name: string, data: Uint8Array): Vector {
 }
 
 async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+  const stream = new Blob([asBufferSource(bytes)]).stream().pipeThrough(new DecompressionStream('deflate'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
