@@ -1,0 +1,156 @@
+// The .zip WhatsApp writes with "Export chat → Attach media": the chat as a text file (_chat.txt on
+// iOS, "WhatsApp Chat with X.txt" on Android) next to the media files it names. Media entries are
+// listed up front but inflated one at a time on request, so a caller can stream them into a backup
+// without holding every file in memory at once.
+import { unzipSync, type UnzipFileInfo } from 'fflate';
+import type { ChatExport, Warning } from './types';
+import { mimeForName } from './mime';
+import { decodeExportText, titleFromFileName, WhatsAppImportError } from './whatsapp-txt';
+
+export interface ZipMediaEntry {
+  /** File name inside the zip, without folders: what the chat's attachment markers name. */
+  name: string;
+  /** Uncompressed size as the zip records it. */
+  size: number;
+  /** Inflates this one entry. */
+  read(): Uint8Array;
+}
+
+export interface WhatsAppZip {
+  chatFileName: string;
+  text: string;
+  /** The chat file was not valid UTF-8 and was decoded with replacement characters. */
+  lossy: boolean;
+  media: ZipMediaEntry[];
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+// macOS adds resource forks under __MACOSX/ when a user re-zips a folder; they are not media.
+const isNoise = (path: string) => path.endsWith('/') || path.startsWith('__MACOSX/') || baseName(path).startsWith('._');
+
+function listEntries(bytes: Uint8Array): UnzipFileInfo[] {
+  const entries: UnzipFileInfo[] = [];
+  try {
+    unzipSync(bytes, {
+      filter: (info) => {
+        entries.push(info);
+        return false;
+      },
+    });
+  } catch (error) {
+    throw new WhatsAppImportError('bad-zip', `This file is not a readable zip archive (${String(error)}).`);
+  }
+  return entries;
+}
+
+function inflate(bytes: Uint8Array, path: string): Uint8Array {
+  let out: Uint8Array | undefined;
+  try {
+    out = unzipSync(bytes, { filter: (info) => info.name === path })[path];
+  } catch (error) {
+    throw new WhatsAppImportError('bad-zip', `Could not unpack ${path} from the zip (${String(error)}).`);
+  }
+  if (!out) throw new WhatsAppImportError('bad-zip', `The zip has no entry ${path}.`);
+  return out;
+}
+
+/** Which entry holds the chat: _chat.txt, then a WhatsApp-named .txt, then the only .txt. */
+function findChatEntry(entries: UnzipFileInfo[]): UnzipFileInfo {
+  const texts = entries.filter((e) => !isNoise(e.name) && /\.txt$/i.test(e.name));
+  const tiers = [
+    texts.filter((e) => baseName(e.name) === '_chat.txt'),
+    texts.filter((e) => titleFromFileName(baseName(e.name)) !== undefined),
+    texts,
+  ];
+  for (const tier of tiers) {
+    if (tier.length === 1) return tier[0]!;
+    if (tier.length > 1) {
+      throw new WhatsAppImportError(
+        'ambiguous-chat-file',
+        `The zip holds several chat files (${tier.map((e) => e.name).join(', ')}); unpack it and pick one.`,
+      );
+    }
+  }
+  throw new WhatsAppImportError('no-chat-file', 'The zip holds no chat text file (_chat.txt or "WhatsApp Chat … .txt").');
+}
+
+export function readWhatsAppZip(bytes: Uint8Array): WhatsAppZip {
+  const entries = listEntries(bytes);
+  const chat = findChatEntry(entries);
+  const { text, lossy } = decodeExportText(inflate(bytes, chat.name));
+  const media = entries
+    .filter((e) => e !== chat && !isNoise(e.name))
+    .map((e) => ({ name: baseName(e.name), size: e.originalSize, read: () => inflate(bytes, e.name) }));
+  return { chatFileName: baseName(chat.name), text, lossy, media };
+}
+
+/** What the backup writer returned for one stored media file (MediaRef), plus its type. */
+export interface StoredMedia {
+  sha256: string;
+  size: number;
+  /** media/<sha256>.<ext> inside the backup. */
+  path: string;
+  mime?: string;
+}
+
+/** File names the chat's attachments point at, in order of first mention. */
+export function referencedMediaNames(doc: ChatExport): string[] {
+  const names = new Set<string>();
+  for (const m of doc.messages) for (const a of m.attachments ?? []) if (a.name !== undefined) names.add(a.name);
+  return [...names];
+}
+
+/**
+ * Fills in the attachments whose files were stored in the backup (status 'captured', sha256, size,
+ * path, MIME type). Pure: returns a new document. Named attachments without a stored file stay as
+ * they were and are counted in a 'media-missing' warning; stored files no message names are counted
+ * in 'media-unreferenced' (they are still in the backup's media/ folder).
+ */
+export function attachMedia(doc: ChatExport, stored: ReadonlyMap<string, StoredMedia>): ChatExport {
+  const byName = new Map<string, StoredMedia>();
+  for (const [name, media] of stored) byName.set(name.normalize('NFC'), media);
+  const used = new Set<string>();
+  let missing = 0;
+
+  const messages = doc.messages.map((m) => {
+    if (!m.attachments) return m;
+    const attachments = m.attachments.map((a) => {
+      if (a.name === undefined || a.status === 'omitted') return a;
+      const key = a.name.normalize('NFC');
+      const file = byName.get(key);
+      if (!file) {
+        missing++;
+        return a;
+      }
+      used.add(key);
+      const mime = file.mime ?? a.mime ?? mimeForName(a.name);
+      return {
+        ...a,
+        ...(mime ? { mime } : {}),
+        size: file.size,
+        sha256: file.sha256,
+        path: file.path,
+        status: 'captured' as const,
+      };
+    });
+    return { ...m, attachments };
+  });
+
+  const unreferenced = [...byName.keys()].filter((name) => !used.has(name)).length;
+  const warnings: Warning[] = doc.capture.warnings.filter((w) => w.code !== 'media-missing' && w.code !== 'media-unreferenced');
+  if (missing > 0) {
+    warnings.push({
+      code: 'media-missing',
+      message: `${missing === 1 ? 'One attachment names a file' : `${missing} attachments name files`} that the export did not include.`,
+      count: missing,
+    });
+  }
+  if (unreferenced > 0) {
+    warnings.push({
+      code: 'media-unreferenced',
+      message: `${unreferenced === 1 ? 'One media file' : `${unreferenced} media files`} in the export belong to no message; kept in the backup's media folder.`,
+      count: unreferenced,
+    });
+  }
+  return { ...doc, capture: { ...doc.capture, warnings }, messages };
+}
