@@ -5,8 +5,10 @@
 // results are plain JSON (no Uint8Array, Date, Map, undefined-in-arrays, BigInt). Bytes travel as
 // base64 strings, dates as ISO 8601 strings.
 import type { KeyType } from '../crypto/keys';
+import type { KeyMode } from '../store/db';
+import type { Settings } from '../store/settings';
 
-export type KeyMode = 'key' | 'password';
+export type { KeyMode, Settings };
 
 /** What a user typed to prove they hold the key: the 64-digit key (any form) or the password. */
 export type KeySecret = { keyText: string } | { password: string };
@@ -67,15 +69,6 @@ export type ChangePasswordResult =
   | { ok: false; reason: 'wrong-password' | 'weak' | 'empty' | 'not-password-mode' };
 
 export type RotateResult = { ok: true } | { ok: false; reason: KeyInputRefusal | 'wrong-key' | 'wrong-password'; typo?: TypoHelp };
-
-export interface Settings {
-  /** Ask the user to check their key or password every two weeks. */
-  reminderEnabled: boolean;
-  /** Minutes an unlocked key stays in memory without use (restore only). */
-  unlockTimeoutMinutes: number;
-  /** Key type for the next key made (setup or rotation). */
-  newKeyType: KeyType;
-}
 
 export interface BackupKeyView {
   recipient: string;

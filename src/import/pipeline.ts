@@ -1,0 +1,107 @@
+// The import page's work, outside any component so tests drive it directly:
+//   open (bytes -> text + media) -> participants -> parse with "me" -> encrypt into one .age blob.
+// Everything stays in this page's memory; the only thing that leaves it is the ciphertext.
+import type { BackupKey } from '../backup/writer';
+import { BackupWriter, MEDIA_EXT } from '../backup/writer';
+import { extensionOf } from '../export/mime';
+import type { ChatExport } from '../export/types';
+import { importWhatsAppFile, openWhatsAppFile, type WhatsAppFile } from '../export/whatsapp-import';
+import { listParticipants, type ParticipantSummary } from '../export/whatsapp-txt';
+import { attachMedia, type StoredMedia } from '../export/whatsapp-zip';
+import { loadBackupKey } from './backup-key';
+import { backupFileName } from './file-name';
+
+export interface OpenedImport {
+  file: WhatsAppFile;
+  participants: ParticipantSummary[];
+}
+
+export async function openImport(bytes: Uint8Array, fileName: string): Promise<OpenedImport> {
+  const file = await openWhatsAppFile(bytes, fileName);
+  return { file, participants: listParticipants(file.text) };
+}
+
+/** `me` null: the user chose "None of these" (directions stay unknown, with a warning). */
+export function parseImport(file: WhatsAppFile, me: string | null): ChatExport {
+  return importWhatsAppFile(file, me === null ? {} : { me });
+}
+
+export interface EncryptedBackup {
+  blob: Blob;
+  fileName: string;
+  /** Bytes of the .age file. */
+  size: number;
+  keyId: string;
+}
+
+export interface EncryptImportInput {
+  file: WhatsAppFile;
+  doc: ChatExport;
+  appVersion: string;
+  /** 0…1 as media and then the chat go into the backup. */
+  onProgress?: (fraction: number) => void;
+  loadKey?: () => Promise<BackupKey>;
+  now?: () => Date;
+}
+
+export async function encryptImport(input: EncryptImportInput): Promise<EncryptedBackup> {
+  const { file, doc } = input;
+  const key = await (input.loadKey ?? loadBackupKey)();
+  const now = input.now ?? (() => new Date());
+  const report = input.onProgress ?? (() => undefined);
+
+  const writer = await BackupWriter.create(key, { appVersion: input.appVersion, createdAt: now().toISOString() });
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+
+  // The writer's output must be read while it is written (it applies back-pressure), so the
+  // ciphertext is collected concurrently with feeding the entries in.
+  const collect = (async () => {
+    const reader = writer.ciphertext.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      chunks.push(value as Uint8Array<ArrayBuffer>);
+      size += value.length;
+    }
+  })();
+
+  // Progress by plaintext fed in: media sizes, then the chat counted as one more media-sized step.
+  const mediaTotal = file.media.reduce((sum, m) => sum + m.size, 0);
+  const chatWeight = Math.max(1, Math.round(mediaTotal / Math.max(1, file.media.length)));
+  const total = mediaTotal + chatWeight;
+  let fed = 0;
+
+  const feed = (async () => {
+    const stored = new Map<string, StoredMedia>();
+    for (const entry of file.media) {
+      // One entry inflated at a time: the zip stays compressed in memory, not every file unpacked.
+      const ref = await writer.addMedia(entry.read(), mediaExtension(entry.name));
+      stored.set(entry.name, { sha256: ref.sha256, size: ref.size, path: ref.path });
+      fed += entry.size;
+      report(fed / total);
+    }
+    await writer.finish(stored.size > 0 ? attachMedia(doc, stored) : doc);
+  })();
+
+  try {
+    await Promise.all([feed, collect]);
+  } catch (error) {
+    await writer.abort(error).catch(() => undefined);
+    await Promise.allSettled([feed, collect]);
+    throw error;
+  }
+  report(1);
+  return {
+    blob: new Blob(chunks, { type: 'application/octet-stream' }),
+    fileName: backupFileName(now()),
+    size,
+    keyId: key.keyId,
+  };
+}
+
+/** The name's extension when the backup format allows it (1-10 letters or digits), else "bin". */
+export function mediaExtension(name: string): string {
+  const ext = extensionOf(name);
+  return MEDIA_EXT.test(ext) ? ext : 'bin';
+}

@@ -1,0 +1,52 @@
+// What the import page shows before encrypting: counts and dates from the parsed chat, read only
+// in page memory.
+import type { ChatExport, Warning } from '../export/types';
+import type { WhatsAppFile } from '../export/whatsapp-import';
+import { referencedMediaNames } from '../export/whatsapp-zip';
+
+export interface ImportSummary {
+  title: string;
+  messages: number;
+  /** Timestamp values (local, no zone) of the first and last message, or null for an empty chat. */
+  first: string | null;
+  last: string | null;
+  participants: string[];
+  /** Files beside the chat in the zip (0 for a .txt). */
+  mediaFiles: number;
+  mediaBytes: number;
+  /** Attachments the chat text names (by file name). */
+  mediaNamed: number;
+  unreadableLines: number;
+  warnings: Warning[];
+}
+
+// Facts every WhatsApp export shares, which the summary says in its own words instead.
+const NOT_WORTH_A_WARNING = new Set(['timestamps-local', 'unparsed-lines']);
+
+export function summarizeImport(file: WhatsAppFile, doc: ChatExport): ImportSummary {
+  const stamps = doc.messages.map((m) => m.timestamp.value);
+  return {
+    title: doc.conversation.title,
+    messages: doc.messages.length,
+    first: stamps[0] ?? null,
+    last: stamps[stamps.length - 1] ?? null,
+    participants: doc.conversation.participants.map((p) => p.name),
+    mediaFiles: file.media.length,
+    mediaBytes: file.media.reduce((sum, m) => sum + m.size, 0),
+    mediaNamed: referencedMediaNames(doc).length,
+    unreadableLines: doc.capture.unparsedLines.length,
+    warnings: doc.capture.warnings.filter((w) => !NOT_WORTH_A_WARNING.has(w.code)),
+  };
+}
+
+/**
+ * A local timestamp value (2026-11-26T10:15[:03]) as a Date in the browser's zone, for Intl
+ * formatting. The export keeps times as written; showing them needs a Date, and reading the
+ * value as local time shows exactly what was written.
+ */
+export function localTimestampToDate(value: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/u.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0'] = m;
+  return new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+}

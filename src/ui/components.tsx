@@ -1,0 +1,64 @@
+// Small shared building blocks for ChatSeal's pages. Every field has a visible label, every
+// status change is announced (role=status for progress, role=alert for errors).
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { t } from './i18n';
+
+export function Notice(props: { kind?: 'info' | 'error' | 'warning' | 'success'; children: ComponentChildren }) {
+  const kind = props.kind ?? 'info';
+  // Errors interrupt (alert); everything else is announced politely (status).
+  return (
+    <div class={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </div>
+  );
+}
+
+/** A live region that is always in the DOM, so screen readers announce what appears in it. */
+export function LiveRegion(props: { children?: ComponentChildren; assertive?: boolean }) {
+  return (
+    <div aria-live={props.assertive ? 'assertive' : 'polite'} aria-atomic="true">
+      {props.children}
+    </div>
+  );
+}
+
+export function ProgressBar(props: { label: string; value: number | null; text?: string }) {
+  const percent = props.value === null ? null : Math.max(0, Math.min(100, Math.round(props.value * 100)));
+  return (
+    <div class="progress" role="status" aria-live="polite">
+      <progress aria-label={props.label} max={100} value={percent ?? undefined} />
+      <p>{props.text ?? (percent === null ? props.label : t('progressPercent', String(percent)))}</p>
+    </div>
+  );
+}
+
+export function KeyGroups(props: { groups: readonly string[] }) {
+  return (
+    <ol class="key-groups" aria-label={t('keyGroupsLabel')}>
+      {props.groups.map((group, i) => (
+        <li key={i} aria-label={t('groupN', [String(i + 1), group.split('').join(' ')])}>
+          <span class="n" aria-hidden="true">
+            {i + 1}
+          </span>
+          <span aria-hidden="true">{group}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Splits a key id into groups of four for reading aloud and comparing by eye. */
+export function formatKeyId(keyId: string): string {
+  return keyId.match(/.{1,4}/gu)?.join(' ') ?? keyId;
+}
+
+/** The value, updated only after it has been still for `ms`. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}

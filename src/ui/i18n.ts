@@ -1,0 +1,75 @@
+// The one way UI code reads user-facing text: t(messageKey, substitutions). In the extension the text
+// comes from browser.i18n (public/_locales/<lang>/messages.json). Unit tests run without a real
+// i18n API, so there the same English messages.json is read and its placeholders applied the way
+// browsers do, and tests see the real words. The fallback is compiled out of production bundles.
+import { browser } from 'wxt/browser';
+import englishMessages from '../../public/_locales/en/messages.json';
+
+type Messages = typeof englishMessages;
+export type MessageKey = keyof Messages;
+
+interface MessageEntry {
+  message: string;
+  placeholders?: Record<string, { content: string }>;
+}
+
+const testMessages: Record<string, MessageEntry> | null =
+  import.meta.env.MODE === 'test' ? (englishMessages as Record<string, MessageEntry>) : null;
+
+/** Applies chrome.i18n's substitution rules: $name$ placeholders whose content names $1…$9. */
+export function formatMessage(entry: MessageEntry, substitutions: readonly string[]): string {
+  const fill = (text: string) => text.replace(/\$(\d)/gu, (_m, n: string) => substitutions[Number(n) - 1] ?? '');
+  const named = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/gu, (match, name: string) => {
+    const placeholder = entry.placeholders?.[name.toLowerCase()];
+    return placeholder ? fill(placeholder.content) : match;
+  });
+  return named.replace(/\$\$/gu, '$');
+}
+
+export function t(key: MessageKey, substitutions?: string | readonly string[]): string {
+  const subs = substitutions === undefined ? [] : typeof substitutions === 'string' ? [substitutions] : substitutions;
+  if (testMessages) {
+    const entry = testMessages[key];
+    if (!entry) throw new Error(`missing message ${key}`);
+    return formatMessage(entry, subs);
+  }
+  const text = browser.i18n.getMessage(key, [...subs]);
+  // A missing key yields ''; showing the key makes the gap visible instead of a blank control.
+  return text || key;
+}
+
+// Dates and numbers follow the browser's language through Intl (undefined = the default locale).
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const numberFormat = new Intl.NumberFormat(undefined);
+
+export function formatDate(iso: string | Date): string {
+  const date = typeof iso === 'string' ? new Date(iso) : iso;
+  return Number.isNaN(date.getTime()) ? String(iso) : dateFormat.format(date);
+}
+
+export function formatDateTime(iso: string | Date): string {
+  const date = typeof iso === 'string' ? new Date(iso) : iso;
+  return Number.isNaN(date.getTime()) ? String(iso) : dateTimeFormat.format(date);
+}
+
+export function formatNumber(n: number): string {
+  return numberFormat.format(n);
+}
+
+/** Sizes in the units people read (kB, MB, GB; decimal, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return new Intl.NumberFormat(undefined, {
+    style: 'unit',
+    unit: units[unit],
+    unitDisplay: 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  }).format(value);
+}

@@ -1,0 +1,274 @@
+// "Encrypt an export file…": a WhatsApp .txt or .zip becomes an encrypted backup file, entirely in
+// this page's memory: pick the file, say which participant is you, check the summary, encrypt and
+// save. Nothing of the chat is stored anywhere; closing the tab forgets it.
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import type { ChatExport } from '../../export/types';
+import type { WhatsAppFile } from '../../export/whatsapp-import';
+import type { ParticipantSummary } from '../../export/whatsapp-txt';
+import { encryptImport, openImport, parseImport, type EncryptedBackup } from '../../import/pipeline';
+import { summarizeImport, type ImportSummary } from '../../import/summary';
+import { callWorker } from '../../messaging/client';
+import { Notice, ProgressBar } from '../components';
+import { saveFile } from '../download';
+import { errorText } from '../errors';
+import { formatBytes, formatNumber, t } from '../i18n';
+import { importErrorText } from './import-errors';
+import { ImportSummaryView } from './ImportSummaryView';
+
+type Step =
+  | { name: 'checking' }
+  | { name: 'no-key' }
+  | { name: 'pick'; error?: string }
+  | { name: 'reading' }
+  | { name: 'who'; file: WhatsAppFile; participants: ParticipantSummary[] }
+  | { name: 'summary'; file: WhatsAppFile; doc: ChatExport; summary: ImportSummary; error?: string }
+  | { name: 'encrypting'; progress: number }
+  | { name: 'saved'; backup: EncryptedBackup };
+
+const NONE = '\u0000none';
+
+export function ImportApp() {
+  const [step, setStep] = useState<Step>({ name: 'checking' });
+
+  useEffect(() => {
+    callWorker('key.getState', {}).then(
+      (state) => setStep(state.configured ? { name: 'pick' } : { name: 'no-key' }),
+      (e: unknown) => setStep({ name: 'pick', error: errorText(e) }),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (step.name === 'checking') return;
+    document.querySelector<HTMLElement>('main h2')?.focus();
+  }, [step.name]);
+
+  async function pickFile(picked: File) {
+    setStep({ name: 'reading' });
+    try {
+      const bytes = new Uint8Array(await picked.arrayBuffer());
+      const { file, participants } = await openImport(bytes, picked.name);
+      setStep({ name: 'who', file, participants });
+    } catch (e) {
+      setStep({ name: 'pick', error: importErrorText(e) });
+    }
+  }
+
+  function choose(file: WhatsAppFile, me: string | null) {
+    try {
+      const doc = parseImport(file, me);
+      setStep({ name: 'summary', file, doc, summary: summarizeImport(file, doc) });
+    } catch (e) {
+      setStep({ name: 'pick', error: importErrorText(e) });
+    }
+  }
+
+  async function encrypt(file: WhatsAppFile, doc: ChatExport, summary: ImportSummary) {
+    setStep({ name: 'encrypting', progress: 0 });
+    try {
+      const backup = await encryptImport({
+        file,
+        doc,
+        appVersion: browser.runtime.getManifest().version,
+        onProgress: (progress) => setStep({ name: 'encrypting', progress }),
+      });
+      saveFile(backup.blob, backup.fileName);
+      setStep({ name: 'saved', backup });
+    } catch (e) {
+      setStep({ name: 'summary', file, doc, summary, error: importErrorText(e) });
+    }
+  }
+
+  let body;
+  switch (step.name) {
+    case 'checking':
+      body = <p role="status">{t('loading')}</p>;
+      break;
+    case 'no-key':
+      body = (
+        <section aria-labelledby="import-no-key-heading">
+          <h2 id="import-no-key-heading" tabIndex={-1}>
+            {t('importNoKeyHeading')}
+          </h2>
+          <Notice kind="warning">{t('importNoKeyText')}</Notice>
+          <p>
+            <a href={browser.runtime.getURL('/options.html')}>{t('importOpenOptions')}</a>
+          </p>
+        </section>
+      );
+      break;
+    case 'pick':
+      body = <PickFile error={step.error} onFile={(f) => void pickFile(f)} />;
+      break;
+    case 'reading':
+      body = <ProgressBar label={t('importReading')} value={null} />;
+      break;
+    case 'who':
+      body = (
+        <WhoAreYou
+          participants={step.participants}
+          onChoose={(me) => choose(step.file, me)}
+          onBack={() => setStep({ name: 'pick' })}
+        />
+      );
+      break;
+    case 'summary':
+      body = (
+        <section aria-labelledby="import-summary-heading">
+          <h2 id="import-summary-heading" tabIndex={-1}>
+            {t('importSummaryHeading')}
+          </h2>
+          <ImportSummaryView summary={step.summary} />
+          {step.error && <Notice kind="error">{step.error}</Notice>}
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => void encrypt(step.file, step.doc, step.summary)}>
+              {t('importEncryptButton')}
+            </button>
+            <button type="button" onClick={() => setStep({ name: 'pick' })}>
+              {t('importChooseAnother')}
+            </button>
+          </div>
+        </section>
+      );
+      break;
+    case 'encrypting':
+      body = (
+        <section aria-labelledby="import-encrypting-heading">
+          <h2 id="import-encrypting-heading" tabIndex={-1}>
+            {t('importEncryptingHeading')}
+          </h2>
+          <ProgressBar label={t('importEncryptingLabel')} value={step.progress} />
+        </section>
+      );
+      break;
+    case 'saved':
+      body = (
+        <section aria-labelledby="import-saved-heading">
+          <h2 id="import-saved-heading" tabIndex={-1}>
+            {t('importSavedHeading')}
+          </h2>
+          <Notice kind="success">
+            {t('importSavedText', [step.backup.fileName, formatBytes(step.backup.size)])}
+          </Notice>
+          <p>{t('importSavedNext')}</p>
+          <div class="actions">
+            <button type="button" onClick={() => saveFile(step.backup.blob, step.backup.fileName)}>
+              {t('importSaveAgain')}
+            </button>
+            <button type="button" onClick={() => setStep({ name: 'pick' })}>
+              {t('importAnother')}
+            </button>
+          </div>
+        </section>
+      );
+      break;
+  }
+
+  return (
+    <div class="page">
+      <header class="page-header">
+        <img src="/icon/48.png" alt="" width={40} height={40} />
+        <h1>{t('importTitle')}</h1>
+      </header>
+      <main>{body}</main>
+    </div>
+  );
+}
+
+function PickFile(props: { error?: string; onFile: (file: File) => void }) {
+  const inputId = useId();
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer?.files[0];
+    if (file) props.onFile(file);
+  }
+
+  return (
+    <section aria-labelledby="import-pick-heading">
+      <h2 id="import-pick-heading" tabIndex={-1}>
+        {t('importPickHeading')}
+      </h2>
+      <p>{t('importPickIntro')}</p>
+      <p class="hint">{t('importHowToExport')}</p>
+      <div
+        class={`drop-zone${dragging ? ' active' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <div class="field">
+          <label for={inputId}>{t('importFileLabel')}</label>
+          <input
+            ref={input}
+            id={inputId}
+            type="file"
+            accept=".txt,.zip,text/plain,application/zip"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              if (file) props.onFile(file);
+            }}
+          />
+        </div>
+        <p class="hint">{t('importDropHint')}</p>
+      </div>
+      <p class="hint">{t('importStaysHere')}</p>
+      {props.error && <Notice kind="error">{props.error}</Notice>}
+    </section>
+  );
+}
+
+function WhoAreYou(props: { participants: ParticipantSummary[]; onChoose: (me: string | null) => void; onBack: () => void }) {
+  const [choice, setChoice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  function submit(event: Event) {
+    event.preventDefault();
+    if (choice === null) {
+      setError(t('importWhoRequired'));
+      return;
+    }
+    props.onChoose(choice === NONE ? null : choice);
+  }
+
+  return (
+    <section aria-labelledby="import-who-heading">
+      <h2 id="import-who-heading" tabIndex={-1}>
+        {t('importWhoHeading')}
+      </h2>
+      <p>{t('importWhoIntro')}</p>
+      <form onSubmit={submit}>
+        <fieldset>
+          <legend>{t('importWhoLegend')}</legend>
+          {props.participants.map((p) => (
+            <label class="choice" key={p.name}>
+              <input type="radio" name="me" value={p.name} checked={choice === p.name} onChange={() => setChoice(p.name)} />
+              <span>
+                {p.name} <span class="hint">({t('importMessageCount', formatNumber(p.messages))})</span>
+              </span>
+            </label>
+          ))}
+          <label class="choice">
+            <input type="radio" name="me" value="" checked={choice === NONE} onChange={() => setChoice(NONE)} />
+            <span>{t('importNoneOfThese')}</span>
+          </label>
+        </fieldset>
+        {error && <Notice kind="error">{error}</Notice>}
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t('continue')}
+          </button>
+          <button type="button" onClick={props.onBack}>
+            {t('back')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

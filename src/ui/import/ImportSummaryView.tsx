@@ -1,0 +1,66 @@
+import type { Warning } from '../../export/types';
+import { localTimestampToDate, type ImportSummary } from '../../import/summary';
+import { formatBytes, formatDateTime, formatNumber, t, type MessageKey } from '../i18n';
+
+// Parser warnings have stable codes; these get words of our own, others show the parser's text.
+const WARNING_TEXT: Record<string, MessageKey> = {
+  'date-order-conflict': 'warnDateOrderConflict',
+  'date-order-inferred': 'warnDateOrderInferred',
+  'date-order-from-locale': 'warnDateOrderFromLocale',
+  'me-unknown': 'warnMeUnknown',
+  'me-not-found': 'warnMeNotFound',
+  'media-omitted': 'warnMediaOmitted',
+  'media-not-included': 'warnMediaNotIncluded',
+  'media-missing': 'warnMediaMissing',
+  'media-unreferenced': 'warnMediaUnreferenced',
+  'invalid-utf8': 'warnInvalidUtf8',
+};
+
+export function warningText(warning: Warning): string {
+  const key = WARNING_TEXT[warning.code];
+  return key ? t(key, formatNumber(warning.count ?? 1)) : warning.message;
+}
+
+function when(value: string | null): string {
+  if (value === null) return '—';
+  const date = localTimestampToDate(value);
+  return date ? formatDateTime(date) : value;
+}
+
+export function ImportSummaryView(props: { summary: ImportSummary }) {
+  const s = props.summary;
+  return (
+    <>
+      <dl class="facts" data-testid="import-summary">
+        <dt>{t('importChat')}</dt>
+        <dd>{s.title}</dd>
+        <dt>{t('importMessages')}</dt>
+        <dd data-testid="summary-messages">{formatNumber(s.messages)}</dd>
+        <dt>{t('importDateRange')}</dt>
+        <dd>{s.messages === 0 ? '—' : t('importDateRangeValue', [when(s.first), when(s.last)])}</dd>
+        <dt>{t('importParticipants')}</dt>
+        <dd>{s.participants.join(', ')}</dd>
+        <dt>{t('importMedia')}</dt>
+        <dd data-testid="summary-media">
+          {s.mediaFiles > 0
+            ? t('importMediaFiles', [formatNumber(s.mediaFiles), formatBytes(s.mediaBytes)])
+            : t('importMediaNone')}
+        </dd>
+        <dt>{t('importUnreadable')}</dt>
+        <dd data-testid="summary-unreadable">{formatNumber(s.unreadableLines)}</dd>
+      </dl>
+      {s.unreadableLines > 0 && <p class="hint">{t('importUnreadableHint')}</p>}
+      {s.warnings.length > 0 && (
+        <div class="notice warning" role="status">
+          <h3>{t('importWarnings')}</h3>
+          <ul>
+            {s.warnings.map((w) => (
+              <li key={w.code}>{warningText(w)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <p class="hint">{t('importLocalTimes')}</p>
+    </>
+  );
+}

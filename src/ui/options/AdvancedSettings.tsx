@@ -1,0 +1,65 @@
+// Advanced: what experts and careful users want, off the main path. Here "age" and "recipient"
+// are the right words.
+import { useId } from 'preact/hooks';
+import type { KeyStateView, Settings } from '../../messaging/protocol';
+import { formatKeyId } from '../components';
+import { t } from '../i18n';
+import { KeyTypeChoice } from './KeyTypeChoice';
+
+export const UNLOCK_TIMEOUT_CHOICES = [5, 15, 30, 60] as const;
+
+export function AdvancedSettings(props: {
+  state: Extract<KeyStateView, { configured: true }>;
+  settings: Settings;
+  onChange: (patch: Partial<Settings>) => void;
+}) {
+  const recipientId = useId();
+  const timeoutId = useId();
+  const { state, settings } = props;
+  const choices: number[] = [...UNLOCK_TIMEOUT_CHOICES];
+  if (!choices.includes(settings.unlockTimeoutMinutes)) choices.push(settings.unlockTimeoutMinutes);
+  return (
+    <details class="advanced">
+      <summary>{t('advanced')}</summary>
+      <div class="field">
+        <label for={recipientId}>{t('recipientLabel')}</label>
+        <input id={recipientId} class="mono" type="text" readOnly value={state.recipient} />
+        <span class="hint">{t('recipientHint')}</span>
+      </div>
+      {state.olderKeyIds.length > 0 && (
+        <div>
+          <h3>{t('olderKeysHeading')}</h3>
+          <p class="hint">{t('olderKeysHint')}</p>
+          <ul>
+            {state.olderKeyIds.map((id) => (
+              <li key={id}>
+                <code>{formatKeyId(id)}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div class="field">
+        <label for={timeoutId}>{t('unlockTimeoutLabel')}</label>
+        <select
+          id={timeoutId}
+          value={String(settings.unlockTimeoutMinutes)}
+          onChange={(e) => props.onChange({ unlockTimeoutMinutes: Number(e.currentTarget.value) })}
+        >
+          {choices.map((m) => (
+            <option key={m} value={String(m)}>
+              {t('minutes', String(m))}
+            </option>
+          ))}
+        </select>
+        <span class="hint">{t('unlockTimeoutHint')}</span>
+      </div>
+      <KeyTypeChoice
+        name="new-key-type"
+        legend={t('newKeyTypeLegend')}
+        value={settings.newKeyType}
+        onChange={(newKeyType) => props.onChange({ newKeyType })}
+      />
+    </details>
+  );
+}

@@ -1,0 +1,126 @@
+// "I already have a key": a second browser joins the same key. Without backups there is nothing to
+// check a typo against, so the key id is shown to compare with the one on the recovery kit.
+import { useEffect, useId, useState } from 'preact/hooks';
+import type { KeyType } from '../../crypto/keys';
+import { callWorker } from '../../messaging/client';
+import { formatKeyId, Notice, useDebounced } from '../components';
+import { errorText } from '../errors';
+import { t } from '../i18n';
+import { describeRefusal, keyTextProblem } from '../key-text';
+import { KeyTypeChoice } from './KeyTypeChoice';
+
+type Preview = { keyId: string; keyType: KeyType | null } | { problem: string } | null;
+
+export function ExistingKeySetup(props: { defaultKeyType: KeyType; onDone: (keyId: string) => void; onBack: () => void }) {
+  const [text, setText] = useState('');
+  const [keyType, setKeyType] = useState<KeyType>(props.defaultKeyType);
+  const [preview, setPreview] = useState<Preview>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const settled = useDebounced(text, 300);
+  const textId = useId();
+  const previewId = useId();
+
+  useEffect(() => {
+    let current = true;
+    if (settled.trim() === '') {
+      setPreview(null);
+      return;
+    }
+    const problem = keyTextProblem(settled);
+    if (problem) {
+      setPreview({ problem });
+      return;
+    }
+    callWorker('key.previewExisting', { keyText: settled }).then(
+      (result) => {
+        if (!current) return;
+        if (!result.ok) {
+          setPreview({ problem: describeRefusal(result.reason) });
+          return;
+        }
+        setPreview({ keyId: result.keyId, keyType: result.keyType });
+        // An age identity says its type; the 64 digits do not, so then the user chooses.
+        if (result.keyType) setKeyType(result.keyType);
+      },
+      (e: unknown) => current && setPreview({ problem: errorText(e) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [settled]);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setError(null);
+    const problem = keyTextProblem(text);
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    setBusy(true);
+    try {
+      const result = await callWorker('key.setupExisting', { keyText: text, keyType });
+      if (!result.ok) {
+        setError(describeRefusal(result.reason));
+        return;
+      }
+      const state = await callWorker('key.getState', {});
+      props.onDone(state.configured ? state.keyId : '');
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const typeKnown = preview !== null && 'keyId' in preview && preview.keyType !== null;
+  return (
+    <section aria-labelledby="existing-key-heading">
+      <h2 id="existing-key-heading">{t('existingKeyHeading')}</h2>
+      <p>{t('existingKeyIntro')}</p>
+      <form onSubmit={submit}>
+        <div class="field">
+          <label for={textId}>{t('yourKeyLabel')}</label>
+          <textarea
+            id={textId}
+            rows={4}
+            autocomplete="off"
+            spellcheck={false}
+            aria-describedby={previewId}
+            value={text}
+            disabled={busy}
+            onInput={(e) => setText(e.currentTarget.value)}
+          />
+          <span class="hint">{t('keyInputFormsHint')}</span>
+        </div>
+        <div id={previewId} aria-live="polite">
+          {preview && 'keyId' in preview && (
+            <p>
+              {t('existingKeyIdIs')} <code data-testid="existing-key-id">{formatKeyId(preview.keyId)}</code>{' '}
+              {t('existingKeyIdCompare')}
+            </p>
+          )}
+          {preview && 'problem' in preview && <p class="error-text">{preview.problem}</p>}
+        </div>
+        <KeyTypeChoice
+          name="existing-key-type"
+          legend={t('keyTypeLegend')}
+          hint={typeKnown ? t('existingKeyTypeKnown') : t('existingKeyTypeHint')}
+          value={keyType}
+          onChange={setKeyType}
+          disabled={busy}
+        />
+        {error && <Notice kind="error">{error}</Notice>}
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {t('useThisKey')}
+          </button>
+          <button type="button" onClick={props.onBack} disabled={busy}>
+            {t('back')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

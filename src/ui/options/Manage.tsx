@@ -1,0 +1,98 @@
+// The options page once a key exists: what the key is, checking it, the reminder, changing the
+// password, rotating, the recovery kit note, the key file, Advanced, and turning off.
+import type { KeyStateView, Settings } from '../../messaging/protocol';
+import { formatKeyId } from '../components';
+import { formatDate, formatDateTime, t } from '../i18n';
+import { AdvancedSettings } from './AdvancedSettings';
+import { ChangePassword } from './ChangePassword';
+import { CheckKey } from './CheckKey';
+import { KeyFileButton } from './KeyFileButton';
+import { reminderDue } from './reminder';
+import { RotateStart } from './RotateStart';
+import { TurnOff } from './TurnOff';
+
+type Configured = Extract<KeyStateView, { configured: true }>;
+
+export function Manage(props: {
+  state: Configured;
+  settings: Settings;
+  now: Date;
+  onSettingsChange: (patch: Partial<Settings>) => void;
+  onChecked: () => void;
+  onRotateProved: () => void;
+  onTurnedOff: () => void;
+}) {
+  const { state, settings } = props;
+  const isKey = state.mode === 'key';
+  const due = reminderDue(state, settings, props.now);
+  return (
+    <>
+      {due && (
+        <div class="notice warning" role="status" data-testid="reminder-banner">
+          <p>
+            <strong>{isKey ? t('reminderDueKey') : t('reminderDuePassword')}</strong>
+          </p>
+          <p>{t('reminderDueText')}</p>
+        </div>
+      )}
+      <section aria-labelledby="backup-key-heading" class="card">
+        <h2 id="backup-key-heading">{t('backupKeyHeading')}</h2>
+        <dl class="facts">
+          <dt>{t('protectedBy')}</dt>
+          <dd>{isKey ? t('modeKey') : t('modePassword')}</dd>
+          <dt>{t('keyIdLabel')}</dt>
+          <dd>
+            <code data-testid="key-id">{formatKeyId(state.keyId)}</code>
+          </dd>
+          <dt>{t('keyTypeLabel')}</dt>
+          <dd>{state.keyType === 'pq' ? t('keyTypePq') : t('keyTypeClassic')}</dd>
+          <dt>{t('createdLabel')}</dt>
+          <dd>{formatDate(state.createdAt)}</dd>
+          <dt>{t('lastCheckedLabel')}</dt>
+          <dd>{state.lastCheckedAt ? formatDateTime(state.lastCheckedAt) : t('never')}</dd>
+        </dl>
+
+        <CheckKey mode={state.mode} onChecked={props.onChecked} />
+
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={settings.reminderEnabled}
+            onChange={(e) => props.onSettingsChange({ reminderEnabled: e.currentTarget.checked })}
+          />
+          {isKey ? t('reminderSettingKey') : t('reminderSettingPassword')}
+        </label>
+
+        {!isKey && <ChangePassword />}
+
+        <RotateStart mode={state.mode} onProved={props.onRotateProved} />
+
+        <h3>{t('recoveryKitHeading')}</h3>
+        <p>{isKey ? t('recoveryKitOnlyDuringSetup') : t('recoveryKitPasswordMode')}</p>
+        <div class="actions">
+          <button type="button" disabled aria-describedby="kit-unavailable">
+            {t('downloadRecoveryKit')}
+          </button>
+        </div>
+        <p id="kit-unavailable" class="hint">
+          {t('recoveryKitUnavailable')}
+        </p>
+
+        {!isKey && (
+          <>
+            <h3>{t('keyFileHeading')}</h3>
+            <p>{t('keyFileExplain')}</p>
+            <KeyFileButton />
+          </>
+        )}
+      </section>
+
+      <AdvancedSettings state={state} settings={settings} onChange={props.onSettingsChange} />
+
+      <section aria-labelledby="turn-off-heading" class="card">
+        <h2 id="turn-off-heading">{t('turnOffHeading')}</h2>
+        <TurnOff mode={state.mode} onTurnedOff={props.onTurnedOff} />
+      </section>
+    </>
+  );
+}

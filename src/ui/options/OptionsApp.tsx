@@ -1,0 +1,149 @@
+// The options page: first-run setup when there is no key, key management when there is one.
+// State comes from the worker on load and after every change; the page keeps no key material
+// beyond what a setup step is showing.
+import { useEffect, useState } from 'preact/hooks';
+import { callWorker } from '../../messaging/client';
+import type { KeyMode, KeyStateView, Settings } from '../../messaging/protocol';
+import { Notice } from '../components';
+import { errorText } from '../errors';
+import { t } from '../i18n';
+import { BackupsOn } from './BackupsOn';
+import { Manage } from './Manage';
+import { SetupFlow, type SetupMethod } from './SetupFlow';
+
+type View =
+  | { name: 'loading' }
+  | { name: 'failed'; message: string }
+  | { name: 'setup' }
+  | { name: 'rotate' }
+  | { name: 'done'; mode: KeyMode; keyId: string; rotated: boolean }
+  | { name: 'manage' };
+
+export function OptionsApp(props: { now?: () => Date }) {
+  const now = props.now ?? (() => new Date());
+  const [view, setView] = useState<View>({ name: 'loading' });
+  const [state, setState] = useState<KeyStateView | null>(null);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function refresh(): Promise<KeyStateView> {
+    const [nextState, nextSettings] = await Promise.all([callWorker('key.getState', {}), callWorker('settings.get', {})]);
+    setState(nextState);
+    setSettings(nextSettings);
+    return nextState;
+  }
+
+  useEffect(() => {
+    refresh().then(
+      (s) => setView(s.configured ? { name: 'manage' } : { name: 'setup' }),
+      (e: unknown) => setView({ name: 'failed', message: errorText(e) }),
+    );
+  }, []);
+
+  // Each view change moves focus to the page heading, so keyboard and screen reader users start at
+  // the top of the new step.
+  useEffect(() => {
+    if (view.name === 'loading') return;
+    const heading = document.querySelector<HTMLElement>('main h2');
+    if (!heading) return;
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }, [view.name]);
+
+  async function finishSetup(method: SetupMethod, rotated: boolean) {
+    try {
+      const s = await refresh();
+      if (!s.configured) {
+        setView({ name: 'setup' });
+        return;
+      }
+      setView({ name: 'done', mode: method === 'password' ? 'password' : 'key', keyId: s.keyId, rotated });
+    } catch (e) {
+      setView({ name: 'failed', message: errorText(e) });
+    }
+  }
+
+  async function changeSettings(patch: Partial<Settings>) {
+    try {
+      setSettings(await callWorker('settings.set', patch));
+      setNotice(t('settingsSaved'));
+    } catch (e) {
+      setNotice(errorText(e));
+    }
+  }
+
+  async function afterTurnOff() {
+    await refresh().catch(() => undefined);
+    setNotice(t('turnedOff'));
+    setView({ name: 'setup' });
+  }
+
+  let body;
+  switch (view.name) {
+    case 'loading':
+      body = <p role="status">{t('loading')}</p>;
+      break;
+    case 'failed':
+      body = <Notice kind="error">{view.message}</Notice>;
+      break;
+    case 'setup':
+      body = (
+        <SetupFlow
+          defaultKeyType={settings?.newKeyType ?? 'pq'}
+          onDone={(method) => {
+            setNotice(null);
+            void finishSetup(method, false);
+          }}
+        />
+      );
+      break;
+    case 'rotate':
+      body = (
+        <SetupFlow
+          rotating
+          defaultKeyType={settings?.newKeyType ?? 'pq'}
+          onDone={(method) => void finishSetup(method, true)}
+          onCancel={() => {
+            void callWorker('key.cancelSetup', {}).catch(() => undefined);
+            setView({ name: 'manage' });
+          }}
+        />
+      );
+      break;
+    case 'done':
+      body = <BackupsOn mode={view.mode} keyId={view.keyId} rotated={view.rotated} onContinue={() => setView({ name: 'manage' })} />;
+      break;
+    case 'manage':
+      body =
+        state?.configured && settings ? (
+          <Manage
+            state={state}
+            settings={settings}
+            now={now()}
+            onSettingsChange={(patch) => void changeSettings(patch)}
+            onChecked={() => void refresh()}
+            onRotateProved={() => {
+              setNotice(null);
+              setView({ name: 'rotate' });
+            }}
+            onTurnedOff={() => void afterTurnOff()}
+          />
+        ) : (
+          <p role="status">{t('loading')}</p>
+        );
+      break;
+  }
+
+  return (
+    <div class="page">
+      <header class="page-header">
+        <img src="/icon/48.png" alt="" width={40} height={40} />
+        <h1>{t('optionsTitle')}</h1>
+      </header>
+      <main>
+        <div aria-live="polite">{notice && <p class="notice">{notice}</p>}</div>
+        {body}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+// First run (and the second half of "Rotate key"): choose how backups are protected, then one of
+// the three setups, ending on "Backups are on".
+import { useState } from 'preact/hooks';
+import type { KeyType } from '../../crypto/keys';
+import { t } from '../i18n';
+import { ExistingKeySetup } from './ExistingKeySetup';
+import { KeySetup } from './KeySetup';
+import { KeyTypeChoice } from './KeyTypeChoice';
+import { PasswordSetup } from './PasswordSetup';
+
+export type SetupMethod = 'key' | 'password' | 'existing';
+
+export function SetupFlow(props: {
+  defaultKeyType: KeyType;
+  /** Rotation: a key exists and the user has proved they hold it; this makes its successor. */
+  rotating?: boolean;
+  onDone: (method: SetupMethod) => void;
+  onCancel?: () => void;
+}) {
+  const [method, setMethod] = useState<SetupMethod>('key');
+  const [keyType, setKeyType] = useState<KeyType>(props.defaultKeyType);
+  const [step, setStep] = useState<'choose' | SetupMethod>('choose');
+  const back = () => setStep('choose');
+
+  if (step === 'key') return <KeySetup keyType={keyType} onBack={back} onDone={() => props.onDone('key')} />;
+  if (step === 'password') return <PasswordSetup keyType={keyType} onBack={back} onDone={() => props.onDone('password')} />;
+  if (step === 'existing') {
+    return <ExistingKeySetup defaultKeyType={keyType} onBack={back} onDone={() => props.onDone('existing')} />;
+  }
+
+  const methods: { value: SetupMethod; title: string; hint: string }[] = [
+    { value: 'key', title: t('methodKey'), hint: t('methodKeyHint') },
+    { value: 'password', title: t('methodPassword'), hint: t('methodPasswordHint') },
+  ];
+  if (!props.rotating) methods.push({ value: 'existing', title: t('methodExisting'), hint: t('methodExistingHint') });
+
+  return (
+    <section aria-labelledby="setup-heading">
+      <h2 id="setup-heading">{props.rotating ? t('rotateChooseHeading') : t('setupHeading')}</h2>
+      {props.rotating ? (
+        <p>{t('rotateChooseIntro')}</p>
+      ) : (
+        <>
+          <p>{t('setupIntro')}</p>
+          <p class="notice warning">
+            <strong>{t('setupLoseWarning')}</strong>
+          </p>
+        </>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setStep(method);
+        }}
+      >
+        <fieldset>
+          <legend>{t('methodLegend')}</legend>
+          {methods.map((m) => (
+            <label class="choice" key={m.value}>
+              <input
+                type="radio"
+                name="setup-method"
+                value={m.value}
+                checked={method === m.value}
+                onChange={() => setMethod(m.value)}
+              />
+              <span>
+                <strong>{m.title}</strong>
+                <span class="hint">{m.hint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <details>
+          <summary>{t('advanced')}</summary>
+          <KeyTypeChoice name="setup-key-type" legend={t('keyTypeLegend')} value={keyType} onChange={setKeyType} />
+        </details>
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t('continue')}
+          </button>
+          {props.onCancel && (
+            <button type="button" onClick={props.onCancel}>
+              {t('cancel')}
+            </button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+// A new password with a live strength meter, a passphrase generator and a confirmation field.
+// The strength policy itself (zxcvbn-ts, 10^16 guesses) lives in src/crypto/password.ts and is
+// loaded lazily, since its dictionaries are large; the worker applies the same policy again.
+import { useEffect, useId, useState } from 'preact/hooks';
+import { useDebounced } from './components';
+import { t } from './i18n';
+import { evaluatePassword, generatePassphrase, type Strength } from './password-strength';
+
+export interface NewPassword {
+  password: string;
+  confirm: string;
+  /** True while the field holds exactly a passphrase ChatSeal suggested. */
+  generated: boolean;
+}
+
+export const EMPTY_PASSWORD: NewPassword = { password: '', confirm: '', generated: false };
+
+/** Why a new password cannot be used yet, or null. Re-evaluates, so it never trusts a stale meter. */
+export async function newPasswordProblem(value: NewPassword): Promise<string | null> {
+  if (value.password.length === 0) return t('passwordEmpty');
+  const strength = await evaluatePassword(value.password, value.generated);
+  if (!strength.acceptable) return strength.text;
+  if (value.confirm !== value.password) return t('passwordMismatch');
+  return null;
+}
+
+export function NewPasswordFields(props: {
+  value: NewPassword;
+  onChange: (value: NewPassword) => void;
+  passwordLabel?: string;
+  disabled?: boolean;
+}) {
+  const { value, onChange } = props;
+  const passwordId = useId();
+  const confirmId = useId();
+  const meterId = useId();
+  const [show, setShow] = useState(false);
+  const [strength, setStrength] = useState<Strength | null>(null);
+  const [suggestError, setSuggestError] = useState<string | null>(null);
+  const settled = useDebounced(value.password, 250);
+
+  useEffect(() => {
+    let current = true;
+    if (settled.length === 0) {
+      setStrength(null);
+      return;
+    }
+    void evaluatePassword(settled, value.generated).then((s) => {
+      if (current) setStrength(s);
+    });
+    return () => {
+      current = false;
+    };
+  }, [settled, value.generated]);
+
+  async function suggest() {
+    setSuggestError(null);
+    try {
+      const passphrase = await generatePassphrase();
+      setShow(true);
+      onChange({ password: passphrase, confirm: '', generated: true });
+    } catch {
+      setSuggestError(t('passwordSuggestFailed'));
+    }
+  }
+
+  const stale = settled !== value.password;
+  return (
+    <div class="new-password">
+      <div class="field">
+        <label for={passwordId}>{props.passwordLabel ?? t('passwordLabel')}</label>
+        <input
+          id={passwordId}
+          type={revealType(show)}
+          class={value.generated ? 'mono' : undefined}
+          autocomplete="new-password"
+          spellcheck={false}
+          value={value.password}
+          disabled={props.disabled}
+          aria-describedby={meterId}
+          onInput={(e) =>
+            // Any edit makes it the user's own password, judged by the estimate, not as generated.
+            onChange({ ...value, password: e.currentTarget.value, generated: false })
+          }
+        />
+        <label class="choice">
+          <input type="checkbox" checked={show} onChange={(e) => setShow(e.currentTarget.checked)} />
+          {t('passwordShow')}
+        </label>
+      </div>
+      <div id={meterId} class="strength" aria-live="polite">
+        {strength && !stale && (
+          <>
+            <meter aria-label={t('passwordStrengthLabel')} min={0} max={4} low={2} high={3} optimum={4} value={strength.level} />
+            <p class={strength.acceptable ? undefined : 'error-text'}>{strength.text}</p>
+          </>
+        )}
+      </div>
+      <div class="actions">
+        <button type="button" onClick={suggest} disabled={props.disabled}>
+          {t('passwordSuggest')}
+        </button>
+      </div>
+      {suggestError && (
+        <p role="alert" class="error-text">
+          {suggestError}
+        </p>
+      )}
+      {value.generated && <p class="hint">{t('passwordGeneratedHint')}</p>}
+      <div class="field">
+        <label for={confirmId}>{t('passwordConfirmLabel')}</label>
+        <input
+          id={confirmId}
+          type={revealType(show)}
+          autocomplete="new-password"
+          spellcheck={false}
+          value={value.confirm}
+          disabled={props.disabled}
+          onInput={(e) => onChange({ ...value, confirm: e.currentTarget.value })}
+        />
+      </div>
+    </div>
+  );
+}
+
+// Preact's input typings tie attributes to a literal `type`; a field that switches between shown
+// and hidden is either, so it is typed as the text variant (the attributes used are valid for both).
+function revealType(show: boolean): 'text' {
+  return (show ? 'text' : 'password') as 'text';
+}

@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import messages from '../../public/_locales/en/messages.json';
+import { formatBytes, formatMessage, t } from '../../src/ui/i18n';
+
+type Entry = { message: string; placeholders?: Record<string, { content: string }> };
+const all = messages as Record<string, Entry>;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx)$/.test(name) ? [path] : [];
+  });
+}
+
+describe('t()', () => {
+  it('reads the real English messages in tests', () => {
+    expect(t('methodKey')).toBe('Use a 64-digit key (recommended)');
+    expect(t('setupLoseWarning')).toBe(
+      'If you lose your 64-digit key or password, nobody — not ChatSeal, not Google — can restore your backups.',
+    );
+  });
+
+  it('applies placeholders in the order the browser does', () => {
+    expect(t('confirmLegend', ['3', '11'])).toBe('Type groups 3 and 11 to confirm you saved it');
+    expect(t('groupLabel', '7')).toBe('Group 7');
+  });
+
+  it('formats like chrome.i18n: named placeholders (any case), $1…$9, and $$', () => {
+    const entry = { message: 'Pay $AMOUNT$$$ to $Who$ ($1 ignored)', placeholders: { amount: { content: '$1' }, who: { content: '$2' } } };
+    expect(formatMessage(entry, ['5', 'Ana'])).toBe('Pay 5$ to Ana ($1 ignored)');
+    expect(formatMessage({ message: 'Hi $NAME$' }, ['x'])).toBe('Hi $NAME$');
+  });
+
+  it('formats sizes with Intl', () => {
+    expect(formatBytes(0)).toMatch(/^0\s?byte/);
+    expect(formatBytes(2_100_000)).toMatch(/^2\.1\s?MB$/);
+  });
+});
+
+describe('messages.json', () => {
+  it('has every key the UI asks for', () => {
+    const used = new Set<string>();
+    for (const file of [...sourceFiles('src/ui'), ...sourceFiles('src/import'), ...sourceFiles('entrypoints')]) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bt\('([A-Za-z0-9]+)'/g)) used.add(m[1]!);
+      // Keys held in lookup tables ('kitTypePq', 'warnMediaMissing', …)
+      for (const m of text.matchAll(/:\s*'((?:kit|warn)[A-Z][A-Za-z0-9]+)'/g)) used.add(m[1]!);
+    }
+    expect(used.size).toBeGreaterThan(150);
+    const missing = [...used].filter((k) => !(k in all));
+    expect(missing).toEqual([]);
+  });
+
+  it('declares exactly the placeholders each message uses, numbered from $1', () => {
+    for (const [key, entry] of Object.entries(all)) {
+      const named = [...entry.message.matchAll(/\$([A-Za-z0-9_]+)\$/g)].map((m) => m[1]!.toLowerCase());
+      expect(new Set(named), key).toEqual(new Set(Object.keys(entry.placeholders ?? {})));
+      const contents = Object.values(entry.placeholders ?? {}).map((p) => p.content).sort();
+      expect(contents, key).toEqual(contents.map((_c, i) => `$${i + 1}`));
+    }
+  });
+
+  it('keeps "age", "recipient" and "identity" off the main path (Advanced and the recovery kit only)', () => {
+    const expertOnly = new Set(['recipientLabel', 'recipientHint', 'keyTypePqHint', 'keyTypeClassic', 'keyTypeClassicHint']);
+    const offenders = Object.entries(all)
+      .filter(([key]) => !key.startsWith('kit') && !expertOnly.has(key))
+      .filter(([, entry]) => /\bage\b|recipient|identit/i.test(entry.message))
+      .map(([key]) => key);
+    expect(offenders).toEqual([]);
+  });
+});
