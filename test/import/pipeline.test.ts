@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackupKey } from '../../src/backup/writer';
+import { openBackup } from '../../src/backup/reader';
+import type { ChatExport } from '../../src/export/types';
+import { BACKUP_FILE_NAME } from '../../src/import/file-name';
+import { loadBackupKey } from '../../src/import/backup-key';
+import { encryptImport, mediaExtension, openImport, parseImport } from '../../src/import/pipeline';
+import { openChatSealDb } from '../../src/store/db';
+import { clearKeys, SEED, storeTestKey } from './helpers';
+
+const FIXTURES = 'test/fixtures/whatsapp';
+const read = (name: string) => new Uint8Array(readFileSync(`${FIXTURES}/${name}`));
+
+let key: BackupKey;
+beforeAll(async () => {
+  const record = await storeTestKey('classic');
+  key = await loadBackupKey(async () => ({ recipient: record.recipient, keyId: record.keyId }));
+});
+afterAll(clearKeys);
+
+/** Opens a backup with the reader: every entry name in tar order, and the released bytes. */
+async function decrypt(blob: Blob): Promise<{ names: string[]; entries: Map<string, Uint8Array> }> {
+  const entries = new Map<string, Uint8Array>();
+  const verified = await openBackup(() => blob.stream() as ReadableStream<Uint8Array>, [{ seed: SEED, type: 'classic' }], async (entry) => {
+    entries.set(entry.name, entry.bytes);
+  });
+  return { names: verified.entries.map((e) => e.name), entries };
+}
+
+async function gunzipJson(bytes: Uint8Array): Promise<unknown> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return JSON.parse(await new Response(stream).text());
+}
+
+describe('import pipeline', () => {
+  it('opens a .txt, lists who wrote, and parses with the chosen "me"', async () => {
+    const { file, participants } = await openImport(read('sample-android.txt'), 'WhatsApp Chat with Jonas Weber.txt');
+    expect(participants.map((p) => p.name)).toEqual(['Maya', 'Jonas Weber']);
+    expect(participants.every((p) => p.messages > 0)).toBe(true);
+    const doc = parseImport(file, 'Maya');
+    expect(doc.conversation.participants).toContainEqual({ name: 'Maya', isMe: true });
+    expect(doc.messages.filter((m) => m.sender?.name === 'Maya').every((m) => m.direction === 'out')).toBe(true);
+    const nobody = parseImport(file, null);
+    expect(nobody.capture.warnings.map((w) => w.code)).toContain('me-unknown');
+  });
+
+  it('encrypts a .txt into a backup that opens to the same chatseal/1 document', async () => {
+    const { file } = await openImport(read('sample-android.txt'), 'WhatsApp Chat with Jonas Weber.txt');
+    const doc = parseImport(file, 'Maya');
+    const progress: number[] = [];
+    const backup = await encryptImport({ file, doc, appVersion: '0.1.0', onProgress: (p) => progress.push(p), loadKey: async () => key });
+    expect(backup.fileName).toMatch(BACKUP_FILE_NAME);
+    expect(backup.fileName).not.toContain('Jonas');
+    expect(backup.size).toBe(backup.blob.size);
+    expect(backup.keyId).toBe(key.keyId);
+    expect(progress.at(-1)).toBe(1);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+
+    const { names, entries } = await decrypt(backup.blob);
+    expect(names).toEqual(['chat.json.gz', 'manifest.json', 'manifest.mac', 'padding']);
+    expect(await gunzipJson(entries.get('chat.json.gz')!)).toEqual(doc);
+  });
+
+  it('puts a zip’s media in first and marks the attachments captured', async () => {
+    const { file, participants } = await openImport(read('ios-media.zip'), 'WhatsApp Chat - Priya Raman.zip');
+    expect(file.media.map((m) => m.name).sort()).toEqual(['00000003-PHOTO-2026-11-20-09-14-30.jpg', '00000004-AUDIO-2026-11-20-09-15-11.opus']);
+    expect(participants.map((p) => p.name)).toEqual(['Priya Raman', 'Felix Braun']);
+    const doc = parseImport(file, 'Felix Braun');
+    const backup = await encryptImport({ file, doc, appVersion: '0.1.0', loadKey: async () => key });
+    const { names, entries } = await decrypt(backup.blob);
+    expect(names.slice(0, 2).every((n) => /^media\/[0-9a-f]{64}\.(jpg|opus)$/.test(n))).toBe(true);
+    expect(names.slice(2)).toEqual(['chat.json.gz', 'manifest.json', 'manifest.mac', 'padding']);
+
+    const chat = (await gunzipJson(entries.get('chat.json.gz')!)) as ChatExport;
+    const attachments = chat.messages.flatMap((m) => m.attachments ?? []);
+    const captured = attachments.filter((a) => a.status === 'captured');
+    expect(captured).toHaveLength(2);
+    for (const a of captured) {
+      expect(entries.has(a.path!)).toBe(true);
+      expect(entries.get(a.path!)!.length).toBe(a.size);
+    }
+    // The third photo was named but not exported: said so, not dropped.
+    expect(attachments.find((a) => a.name === '00000005-PHOTO-2026-11-20-09-21-03.jpg')?.status).toBe('not-loaded');
+    expect(chat.capture.warnings.map((w) => w.code)).toContain('media-missing');
+  });
+
+  it('keeps the chat out of IndexedDB: only the key record is there afterwards', async () => {
+    const { file } = await openImport(read('sample-android.txt'), 'WhatsApp Chat with Jonas Weber.txt');
+    await encryptImport({ file, doc: parseImport(file, 'Maya'), appVersion: '0.1.0', loadKey: async () => key });
+    const db = await openChatSealDb();
+    const stores = [...db.objectStoreNames];
+    const keys = await db.getAll('keys');
+    const keyring = await db.getAll('keyring');
+    db.close();
+    expect(stores.sort()).toEqual(['keyring', 'keys']);
+    expect(keys.map((r) => r.keyId)).toEqual([key.keyId]);
+    expect(keyring).toEqual([]);
+    expect(JSON.stringify(keys)).not.toContain('Lisbon');
+  });
+
+  it('fails cleanly when the writer refuses, without a half file', async () => {
+    const { file } = await openImport(read('sample-android.txt'), 'chat.txt');
+    const bad = { ...key, keyId: 'not-a-key-id' };
+    await expect(encryptImport({ file, doc: parseImport(file, null), appVersion: '0.1.0', loadKey: async () => bad })).rejects.toThrow();
+  });
+
+  it('uses "bin" for media names the backup format cannot carry as an extension', () => {
+    expect(mediaExtension('IMG-1.JPG')).toBe('jpg');
+    expect(mediaExtension('notes')).toBe('bin');
+    expect(mediaExtension('archive.tar.verylongext')).toBe('bin');
+  });
+});
