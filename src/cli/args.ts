@@ -23,8 +23,8 @@ const OPTIONS = {
   decrypt: { ...COMMON, ...KEY_OPTIONS, output: { type: 'string', short: 'o' } },
   verify: { ...COMMON, ...KEY_OPTIONS, json: { type: 'boolean' } },
   inspect: { ...COMMON, json: { type: 'boolean' } },
-  convert: { ...COMMON, me: { type: 'string' } },
-  encrypt: { ...COMMON, ...KEY_OPTIONS, output: { type: 'string', short: 'o' }, me: { type: 'string' } },
+  convert: { ...COMMON, me: { type: 'string' }, locale: { type: 'string' } },
+  encrypt: { ...COMMON, ...KEY_OPTIONS, output: { type: 'string', short: 'o' }, me: { type: 'string' }, locale: { type: 'string' } },
 } as const satisfies Record<CommandName, Options>;
 
 /** Everything a command may read; options a command does not take are never set. */
@@ -33,6 +33,7 @@ export interface ParsedOptions {
   json?: boolean;
   output?: string;
   me?: string;
+  locale?: string;
   'key-file'?: string;
   identity?: string[];
   'password-file'?: string;

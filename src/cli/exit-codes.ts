@@ -13,6 +13,8 @@ export const ExitCode = {
   wrongPassword: 8,
   io: 9,
   badExport: 10,
+  /** A bug: an error none of the above explains (the message carries the stack). */
+  internal: 70,
   interrupted: 130,
 } as const;
 

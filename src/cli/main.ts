@@ -2,7 +2,7 @@
 // Parses the command line, runs one command, and turns every failure into one message on
 // standard error and one exit code (exit-codes.ts, docs/CLI.md).
 import { parseCommandLine, type CommandName, type ParsedOptions } from './args';
-import { CliError, ExitCode } from './exit-codes';
+import { ExitCode } from './exit-codes';
 import { describeFailure } from './failures';
 import { helpText } from './help';
 import { VERSION } from './version';
@@ -23,6 +23,7 @@ const RUNNERS: Record<CommandName, Runner> = {
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
+  let command: CommandName | undefined;
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === 'help') {
@@ -33,10 +34,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`chatseal ${VERSION}\n`);
       return ExitCode.ok;
     }
+    command = parsed.command;
     await RUNNERS[parsed.command](parsed.file, parsed.options);
     return ExitCode.ok;
   } catch (e) {
-    const failure = e instanceof CliError ? e : describeFailure(e);
+    const failure = describeFailure(e, command);
     process.stderr.write(`chatseal: ${failure.message}\n`);
     if (failure.hint !== undefined) process.stderr.write(`${failure.hint}\n`);
     return failure.code;

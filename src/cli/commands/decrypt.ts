@@ -64,5 +64,5 @@ export async function runDecrypt(file: string, options: ParsedOptions): Promise<
     await removeTempDir(dir);
     throw e;
   }
-  printSummary(verified, { json: false, wroteTo: dest });
+  printSummary(verified, { json: false, heading: `Backup verified and written to ${dest}: chat.json, manifest.json${verified.manifest.entries.some((e) => e.name.startsWith('media/')) ? ', media/' : ''}.` });
 }
