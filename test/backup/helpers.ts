@@ -29,13 +29,14 @@ export function prngBytes(length: number, label = 'chatseal test media'): Uint8A
   return out;
 }
 
-export const SAMPLE_CHAT: ManifestChat & Record<string, unknown> = {
+const sampleChat = {
   schema: 'chatseal/1',
   source: { site: 'whatsapp-export' },
   conversation: { title: 'Alice', participants: [{ name: 'Me', isMe: true }, { name: 'Alice' }] },
   capture: { reachedStart: true },
   messages: [{ key: 'm1' }, { key: 'm2' }, { key: 'm3' }],
 };
+export const SAMPLE_CHAT: ManifestChat = sampleChat;
 
 export async function backupKey(seed: Uint8Array, type: KeyType) {
   return { recipient: await seedToRecipient(seed, type), keyId: await deriveKeyId(seed), macKey: await deriveMacKey(seed) };
