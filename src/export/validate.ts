@@ -37,10 +37,19 @@ export function validateExport(doc: unknown): ValidationReport {
   return { valid: errors.length === 0, errors };
 }
 
+// The library can only say 'Instance matched "not" schema' for these; say what the rule is.
+const NOT_RULES: Array<[RegExp, string]> = [
+  [/\/attachments\/items\/\$ref\/allOf\/0\/else\/not$/, 'only a captured attachment has a path'],
+  [/\/messages\/items\/\$ref\/allOf\/0\/then\/not$/, 'a system message has no sender'],
+];
+
 function formatSchemaErrors(units: OutputUnit[]): string[] {
   const leaves = units.filter((u) => !WRAPPER_KEYWORDS.has(u.keyword));
   const chosen = leaves.length > 0 ? leaves : units;
-  const lines = chosen.map((u) => `${pointer(u.instanceLocation)}: ${u.error}`);
+  const lines = chosen.map((u) => {
+    const rule = u.keyword === 'not' ? NOT_RULES.find(([re]) => re.test(u.keywordLocation))?.[1] : undefined;
+    return `${pointer(u.instanceLocation)}: ${rule ?? u.error}`;
+  });
   return [...new Set(lines)];
 }
 

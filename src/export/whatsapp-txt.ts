@@ -430,7 +430,10 @@ export function parseWhatsAppExport(text: string, opts: WhatsAppParseOptions = {
   if (s.unparsed.length > 0) {
     warnings.push({
       code: 'unparsed-lines',
-      message: `${s.unparsed.length === 1 ? 'One line' : `${s.unparsed.length} lines`} could not be read as messages; they are listed in capture.unparsedLines.`,
+      message:
+        s.unparsed.length === 1
+          ? 'One line could not be read as a message; it is listed in capture.unparsedLines.'
+          : `${s.unparsed.length} lines could not be read as messages; they are listed in capture.unparsedLines.`,
       count: s.unparsed.length,
     });
   }

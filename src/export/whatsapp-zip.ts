@@ -148,7 +148,7 @@ export function attachMedia(doc: ChatExport, stored: ReadonlyMap<string, StoredM
   if (unreferenced > 0) {
     warnings.push({
       code: 'media-unreferenced',
-      message: `${unreferenced === 1 ? 'One media file' : `${unreferenced} media files`} in the export belong to no message; kept in the backup's media folder.`,
+      message: `${unreferenced === 1 ? 'One media file in the export belongs' : `${unreferenced} media files in the export belong`} to no message; kept in the backup's media folder.`,
       count: unreferenced,
     });
   }
