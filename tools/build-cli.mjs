@@ -7,9 +7,9 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function buildCli({ quiet = false } = {}) {
+/** Builds the CLI; `outfile` lets tests build a private copy instead of dist-cli/chatseal.mjs. */
+export async function buildCli({ quiet = false, outfile = join(root, 'dist-cli', 'chatseal.mjs') } = {}) {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
-  const outfile = join(root, 'dist-cli', 'chatseal.mjs');
   await build({
     absWorkingDir: root,
     entryPoints: [join(root, 'src/cli/main.ts')],

@@ -33,10 +33,11 @@ export async function promptSecret(question: string, isComplete: (lines: string[
   const stdin = process.stdin;
   const out = process.stderr;
   if (!stdin.isTTY) throw new Error('promptSecret needs a terminal');
-  out.write(question);
+  // Echo off before the question appears: anything typed after seeing it must not be shown.
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   stdin.resume();
+  out.write(question);
   const lines: string[] = [];
   let current = '';
   try {
