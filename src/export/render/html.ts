@@ -174,9 +174,8 @@ export function renderHtml(doc: ChatExport, opts: HtmlOptions = {}): string {
   parts.push('</main>');
 
   if (doc.capture.unparsedLines.length > 0) {
-    parts.push('<section>', `<h2>${escapeHtml(labels.unparsed)}</h2>`, '<pre>');
-    for (const u of doc.capture.unparsedLines) parts.push(`${u.line}: ${escapeHtml(u.text)}`);
-    parts.push('</pre>', '</section>');
+    const lines = doc.capture.unparsedLines.map((u) => `${u.line}: ${escapeHtml(u.text)}`);
+    parts.push('<section>', `<h2>${escapeHtml(labels.unparsed)}</h2>`, `<pre>${lines.join('\n')}</pre>`, '</section>');
   }
   parts.push(`<footer>${escapeHtml(labels.footer)}</footer>`, '</body>', '</html>', '');
   return parts.join('\n');
