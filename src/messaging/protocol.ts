@@ -23,7 +23,11 @@ export interface TypoHelp {
 }
 
 export type KeyStateView =
-  | { configured: false }
+  | {
+      configured: false;
+      /** A 64-digit key was shown and not yet confirmed (e.g. the page was reloaded). */
+      pendingSetup: boolean;
+    }
   | {
       configured: true;
       keyId: string;
@@ -32,10 +36,14 @@ export type KeyStateView =
       /** The age recipient, shown only under Advanced. */
       recipient: string;
       createdAt: string;
-      confirmedAt: string | null;
+      confirmedAt: string;
       lastCheckedAt: string | null;
-      /** Key ids of older keys kept in the keyring after a rotation (oldest first). */
+      /** The two-weekly "check your key or password" reminder is due (worker's clock and settings). */
+      reminderDue: boolean;
+      /** Key ids of older keys kept in the keyring after rotations, newest first. */
       olderKeyIds: string[];
+      /** Identities are unlocked for restore. */
+      unlocked: boolean;
     };
 
 /** A freshly generated 64-digit key, held by the worker until the user confirms it. */
@@ -46,29 +54,40 @@ export interface PendingKeyView {
   keyId: string;
   keyType: KeyType;
   createdAt: string;
-  /** The two 1-based group numbers the user must type back. */
+  /** The two 1-based group numbers the user must type back, ascending. */
   confirmGroups: [number, number];
 }
 
-export type ConfirmResult = { ok: true } | { ok: false; wrongGroups: number[] };
+export type ConfirmResult = { ok: true; keyId: string } | { ok: false; wrongGroups: number[] };
 
-export type PasswordSetupResult = { ok: true } | { ok: false; reason: 'weak' | 'empty' };
+export type PasswordRefusal = 'weak' | 'empty';
+
+export type PasswordSetupResult = { ok: true; keyId: string } | { ok: false; reason: PasswordRefusal };
 
 export type PreviewResult =
   | { ok: true; keyId: string; keyType: KeyType | null }
   | { ok: false; reason: KeyInputRefusal };
 
-export type SetupExistingResult = { ok: true } | { ok: false; reason: KeyInputRefusal };
+export type SetupExistingResult = { ok: true; keyId: string } | { ok: false; reason: KeyInputRefusal };
 
-export type CheckResult =
-  | { ok: true }
-  | { ok: false; reason: KeyInputRefusal | 'wrong-key' | 'wrong-password'; typo?: TypoHelp };
+/** Why a typed key or password did not prove the user holds the current key. */
+export type SecretRefusal =
+  | KeyInputRefusal
+  | 'wrong-key'
+  /** A key replaced by rotation: it opens older backups but is no longer the key. */
+  | 'old-key'
+  | 'wrong-password'
+  | 'not-password-mode'
+  | 'key-file-damaged';
 
-export type ChangePasswordResult =
-  | { ok: true }
-  | { ok: false; reason: 'wrong-password' | 'weak' | 'empty' | 'not-password-mode' };
+export type CheckResult = { ok: true } | { ok: false; reason: SecretRefusal; typo?: TypoHelp };
 
-export type RotateResult = { ok: true } | { ok: false; reason: KeyInputRefusal | 'wrong-key' | 'wrong-password'; typo?: TypoHelp };
+export type ChangePasswordResult = { ok: true } | { ok: false; reason: SecretRefusal | PasswordRefusal; typo?: TypoHelp };
+
+export type RotateResult =
+  /** mode 'key': the new key is shown and replaces the current one once confirmed; 'password': done. */
+  | { ok: true; keyId: string; pending: PendingKeyView | null }
+  | { ok: false; reason: SecretRefusal | PasswordRefusal | 'keyring-damaged'; typo?: TypoHelp };
 
 export interface BackupKeyView {
   recipient: string;
@@ -81,24 +100,32 @@ type Empty = Record<string, never>;
 export interface PageToWorker {
   'key.getState': { payload: Empty; result: KeyStateView };
   'key.beginSetup': { payload: { keyType: KeyType }; result: PendingKeyView };
+  /** answers[i] is what the user typed for confirmGroups[i]. */
   'key.confirmSetup': { payload: { answers: string[] }; result: ConfirmResult };
+  /** Forgets a key shown but not confirmed (setup or rotation). */
   'key.cancelSetup': { payload: Empty; result: { ok: true } };
+  /** A passphrase of random words; the worker remembers it so `generated: true` counts for it. */
+  'password.suggest': { payload: Empty; result: { passphrase: string } };
   'key.setupWithPassword': {
     payload: { password: string; keyType: KeyType; generated: boolean };
     result: PasswordSetupResult;
   };
   'key.previewExisting': { payload: { keyText: string }; result: PreviewResult };
   'key.setupExisting': { payload: { keyText: string; keyType: KeyType }; result: SetupExistingResult };
+  /** Practice unlock ("Check my key"); on success the reminder starts over. */
   'key.check': { payload: KeySecret; result: CheckResult };
   'key.changePassword': {
     payload: { currentPassword: string; newPassword: string; generated: boolean };
     result: ChangePasswordResult;
   };
-  /** Proves the current key or password; the next setup (key or password) then replaces the key. */
-  'key.beginRotate': { payload: KeySecret; result: RotateResult };
+  'key.rotate': {
+    payload: { current: KeySecret; mode: KeyMode; keyType: KeyType; newPassword?: string; generated?: boolean };
+    result: RotateResult;
+  };
   'key.turnOff': { payload: { confirm: 'DELETE' }; result: { ok: true } };
   /** Password mode: the age passphrase file of the identity, base64. */
   'key.getKeyFile': { payload: Empty; result: { fileName: string; base64: string } };
+  /** What a page needs to make a backup, besides the MAC key (a CryptoKey: read from IndexedDB). */
   'backup.getKey': { payload: Empty; result: BackupKeyView | null };
   'settings.get': { payload: Empty; result: Settings };
   'settings.set': { payload: Partial<Settings>; result: Settings };
@@ -127,6 +154,7 @@ export type ErrorCode =
   | 'no-key' // the command needs a key and none is set up
   | 'no-pending-key' // confirm without a key being shown (e.g. the worker restarted)
   | 'key-exists' // setup while a key is set up (rotate first)
+  | 'no-key-file' // the key file was asked for outside password mode
   | 'not-json' // a handler produced something that cannot cross the channel
   | 'internal'; // anything else
 

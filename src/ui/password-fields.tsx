@@ -4,7 +4,8 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import { useDebounced } from './components';
 import { t } from './i18n';
-import { evaluatePassword, generatePassphrase, type Strength } from './password-strength';
+import { callWorker } from '../messaging/client';
+import { evaluatePassword, type Strength } from './password-strength';
 
 export interface NewPassword {
   password: string;
@@ -56,7 +57,8 @@ export function NewPasswordFields(props: {
   async function suggest() {
     setSuggestError(null);
     try {
-      const passphrase = await generatePassphrase();
+      // The worker makes it, so the worker knows it was generated when it judges it again.
+      const { passphrase } = await callWorker('password.suggest', {});
       setShow(true);
       onChange({ password: passphrase, confirm: '', generated: true });
     } catch {

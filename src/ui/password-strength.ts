@@ -24,11 +24,6 @@ export async function evaluatePassword(password: string, generated: boolean): Pr
   return toStrength(await policy.checkPassword(password, { generated }));
 }
 
-export async function generatePassphrase(): Promise<string> {
-  const policy = await load();
-  return policy.suggestPassphrase();
-}
-
 const YEAR = 365.25 * 86400;
 const DURATION_UNITS: readonly [Intl.NumberFormatOptions['unit'] & string, number][] = [
   ['year', YEAR],

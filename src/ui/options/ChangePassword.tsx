@@ -4,6 +4,7 @@ import { callWorker } from '../../messaging/client';
 import { Notice } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
+import { checkFailureText } from './CheckKey';
 import { EMPTY_PASSWORD, NewPasswordFields, newPasswordProblem } from '../password-fields';
 
 export function ChangePassword() {
@@ -40,15 +41,7 @@ export function ChangePassword() {
         setOutcome({ ok: true, text: t('passwordChanged') });
         return;
       }
-      const text =
-        result.reason === 'wrong-password'
-          ? t('checkWrongPassword')
-          : result.reason === 'weak'
-            ? t('passwordTooWeak')
-            : result.reason === 'empty'
-              ? t('passwordEmpty')
-              : t('errorNotPasswordMode');
-      setOutcome({ ok: false, text });
+      setOutcome({ ok: false, text: checkFailureText(result) });
     } catch (e) {
       setOutcome({ ok: false, text: errorText(e) });
     } finally {

@@ -2,19 +2,32 @@
 // group looks wrong.
 import { useState } from 'preact/hooks';
 import { callWorker } from '../../messaging/client';
-import type { CheckResult, KeyMode } from '../../messaging/protocol';
+import type { KeyMode, PasswordRefusal, SecretRefusal, TypoHelp } from '../../messaging/protocol';
 import { Notice } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
 import { describeRefusal, describeTypo, keyTextProblem } from '../key-text';
 import { SecretInput, toSecret } from './SecretInput';
 
-export function checkFailureText(result: Extract<CheckResult, { ok: false }>): string {
+/** Why a typed key or password (or a new password) was not accepted, in words. */
+export function checkFailureText(result: { reason: SecretRefusal | PasswordRefusal | 'keyring-damaged'; typo?: TypoHelp }): string {
   switch (result.reason) {
     case 'wrong-password':
       return t('checkWrongPassword');
     case 'wrong-key':
       return result.typo ? `${t('checkWrongKey')} ${describeTypo(result.typo)}` : t('checkWrongKey');
+    case 'old-key':
+      return t('checkOldKey');
+    case 'not-password-mode':
+      return t('errorNotPasswordMode');
+    case 'key-file-damaged':
+      return t('checkKeyFileDamaged');
+    case 'keyring-damaged':
+      return t('rotateKeyringDamaged');
+    case 'weak':
+      return t('passwordTooWeak');
+    case 'empty':
+      return t('passwordEmpty');
     default:
       return describeRefusal(result.reason);
   }

@@ -4,27 +4,42 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
 import { callWorker } from '../../messaging/client';
-import type { PendingKeyView } from '../../messaging/protocol';
+import type { KeySecret, PendingKeyView } from '../../messaging/protocol';
 import { formatKeyId, KeyGroups, Notice } from '../components';
 import { printHtml, saveFile } from '../download';
 import { t } from '../i18n';
 import { buildRecoveryKit, recoveryKitFileName } from '../recovery-kit';
 import { errorText } from '../errors';
+import { checkFailureText } from './CheckKey';
 
-export function KeySetup(props: { keyType: KeyType; onDone: (keyId: string) => void; onBack: () => void }) {
+/** A new key at setup, or, when rotating, the successor of the key the user proved they hold. */
+async function makeKey(keyType: KeyType, rotateFrom: KeySecret | undefined): Promise<PendingKeyView | string> {
+  if (!rotateFrom) return callWorker('key.beginSetup', { keyType });
+  const result = await callWorker('key.rotate', { current: rotateFrom, mode: 'key', keyType });
+  if (!result.ok) return checkFailureText(result);
+  return result.pending ?? t('errorNoPendingKey');
+}
+
+export function KeySetup(props: { keyType: KeyType; rotateFrom?: KeySecret; onDone: (keyId: string) => void; onBack: () => void }) {
   const [pending, setPending] = useState<PendingKeyView | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
-    callWorker('key.beginSetup', { keyType: props.keyType }).then(
-      (view) => current && setPending(view),
+    makeKey(props.keyType, props.rotateFrom).then(
+      (view) => {
+        if (!current) return;
+        if (typeof view === 'string') setError(view);
+        else setPending(view);
+      },
       (e: unknown) => current && setError(errorText(e)),
     );
     return () => {
       current = false;
     };
-  }, [props.keyType]);
+    // The key is made once per mount: a new key type means a new KeySetup.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   async function back() {
     // The worker drops the unconfirmed key; nothing of it survives leaving this step.

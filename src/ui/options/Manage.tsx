@@ -1,13 +1,12 @@
 // The options page once a key exists: what the key is, checking it, the reminder, changing the
 // password, rotating, the recovery kit note, the key file, Advanced, and turning off.
-import type { KeyStateView, Settings } from '../../messaging/protocol';
+import type { KeySecret, KeyStateView, Settings } from '../../messaging/protocol';
 import { formatKeyId } from '../components';
 import { formatDate, formatDateTime, t } from '../i18n';
 import { AdvancedSettings } from './AdvancedSettings';
 import { ChangePassword } from './ChangePassword';
 import { CheckKey } from './CheckKey';
 import { KeyFileButton } from './KeyFileButton';
-import { reminderDue } from './reminder';
 import { RotateStart } from './RotateStart';
 import { TurnOff } from './TurnOff';
 
@@ -16,15 +15,14 @@ type Configured = Extract<KeyStateView, { configured: true }>;
 export function Manage(props: {
   state: Configured;
   settings: Settings;
-  now: Date;
   onSettingsChange: (patch: Partial<Settings>) => void;
   onChecked: () => void;
-  onRotateProved: () => void;
+  onRotateProved: (current: KeySecret) => void;
   onTurnedOff: () => void;
 }) {
   const { state, settings } = props;
   const isKey = state.mode === 'key';
-  const due = reminderDue(state, settings, props.now);
+  const due = state.reminderDue;
   return (
     <>
       {due && (

@@ -3,7 +3,7 @@
 // beyond what a setup step is showing.
 import { useEffect, useState } from 'preact/hooks';
 import { callWorker } from '../../messaging/client';
-import type { KeyMode, KeyStateView, Settings } from '../../messaging/protocol';
+import type { KeyMode, KeySecret, KeyStateView, Settings } from '../../messaging/protocol';
 import { Notice } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
@@ -15,12 +15,11 @@ type View =
   | { name: 'loading' }
   | { name: 'failed'; message: string }
   | { name: 'setup' }
-  | { name: 'rotate' }
+  | { name: 'rotate'; current: KeySecret }
   | { name: 'done'; mode: KeyMode; keyId: string; rotated: boolean }
   | { name: 'manage' };
 
-export function OptionsApp(props: { now?: () => Date }) {
-  const now = props.now ?? (() => new Date());
+export function OptionsApp() {
   const [view, setView] = useState<View>({ name: 'loading' });
   const [state, setState] = useState<KeyStateView | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -100,7 +99,7 @@ export function OptionsApp(props: { now?: () => Date }) {
     case 'rotate':
       body = (
         <SetupFlow
-          rotating
+          rotateFrom={view.current}
           defaultKeyType={settings?.newKeyType ?? 'pq'}
           onDone={(method) => void finishSetup(method, true)}
           onCancel={() => {
@@ -119,12 +118,11 @@ export function OptionsApp(props: { now?: () => Date }) {
           <Manage
             state={state}
             settings={settings}
-            now={now()}
             onSettingsChange={(patch) => void changeSettings(patch)}
             onChecked={() => void refresh()}
-            onRotateProved={() => {
+            onRotateProved={(current) => {
               setNotice(null);
-              setView({ name: 'rotate' });
+              setView({ name: 'rotate', current });
             }}
             onTurnedOff={() => void afterTurnOff()}
           />

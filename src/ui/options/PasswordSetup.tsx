@@ -2,13 +2,28 @@
 // file (scrypt 2^18), which takes a couple of seconds; the page says so while it works.
 import { useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
+import type { KeySecret, PasswordSetupResult, RotateResult } from '../../messaging/protocol';
 import { callWorker } from '../../messaging/client';
 import { Notice } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
-import { EMPTY_PASSWORD, NewPasswordFields, newPasswordProblem } from '../password-fields';
+import { EMPTY_PASSWORD, NewPasswordFields, newPasswordProblem, type NewPassword } from '../password-fields';
+import { checkFailureText } from './CheckKey';
 
-export function PasswordSetup(props: { keyType: KeyType; onDone: () => void; onBack: () => void }) {
+function submitPassword(value: NewPassword, keyType: KeyType, rotateFrom: KeySecret | undefined): Promise<PasswordSetupResult | RotateResult> {
+  if (!rotateFrom) {
+    return callWorker('key.setupWithPassword', { password: value.password, keyType, generated: value.generated });
+  }
+  return callWorker('key.rotate', {
+    current: rotateFrom,
+    mode: 'password',
+    keyType,
+    newPassword: value.password,
+    generated: value.generated,
+  });
+}
+
+export function PasswordSetup(props: { keyType: KeyType; rotateFrom?: KeySecret; onDone: () => void; onBack: () => void }) {
   const [value, setValue] = useState(EMPTY_PASSWORD);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,16 +38,12 @@ export function PasswordSetup(props: { keyType: KeyType; onDone: () => void; onB
     }
     setBusy(true);
     try {
-      const result = await callWorker('key.setupWithPassword', {
-        password: value.password,
-        keyType: props.keyType,
-        generated: value.generated,
-      });
+      const result = await submitPassword(value, props.keyType, props.rotateFrom);
       if (result.ok) {
         props.onDone();
         return;
       }
-      setError(result.reason === 'empty' ? t('passwordEmpty') : t('passwordTooWeak'));
+      setError(checkFailureText(result));
     } catch (e) {
       setError(errorText(e));
     } finally {

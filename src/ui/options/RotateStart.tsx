@@ -1,8 +1,9 @@
-// Rotate key, first half: prove you hold the current key or password. The worker then lets the
-// next setup replace the key, keeping the old one in the keyring so old backups still open.
+// Rotate key, first half: prove you hold the current key or password (a practice check, so a typo
+// is caught before anything is made). The page keeps what was typed only until the new key's setup
+// hands it to the worker, which checks it again and keeps the old key in the new keyring.
 import { useState } from 'preact/hooks';
 import { callWorker } from '../../messaging/client';
-import type { KeyMode } from '../../messaging/protocol';
+import type { KeyMode, KeySecret } from '../../messaging/protocol';
 import { Notice } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
@@ -10,7 +11,7 @@ import { keyTextProblem } from '../key-text';
 import { checkFailureText } from './CheckKey';
 import { SecretInput, toSecret } from './SecretInput';
 
-export function RotateStart(props: { mode: KeyMode; onProved: () => void }) {
+export function RotateStart(props: { mode: KeyMode; onProved: (current: KeySecret) => void }) {
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
@@ -27,10 +28,11 @@ export function RotateStart(props: { mode: KeyMode; onProved: () => void }) {
     }
     setBusy(true);
     try {
-      const result = await callWorker('key.beginRotate', toSecret(props.mode, value));
+      const current = toSecret(props.mode, value);
+      const result = await callWorker('key.check', current);
       if (result.ok) {
         setValue('');
-        props.onProved();
+        props.onProved(current);
         return;
       }
       setError(checkFailureText(result));

@@ -1,7 +1,8 @@
 // First run (and the second half of "Rotate key"): choose how backups are protected, then one of
-// the three setups, ending on "Backups are on".
+// the setups, ending on "Backups are on".
 import { useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
+import type { KeySecret } from '../../messaging/protocol';
 import { t } from '../i18n';
 import { ExistingKeySetup } from './ExistingKeySetup';
 import { KeySetup } from './KeySetup';
@@ -12,8 +13,8 @@ export type SetupMethod = 'key' | 'password' | 'existing';
 
 export function SetupFlow(props: {
   defaultKeyType: KeyType;
-  /** Rotation: a key exists and the user has proved they hold it; this makes its successor. */
-  rotating?: boolean;
+  /** Rotation: the current key or password, already checked; the setup makes its successor. */
+  rotateFrom?: KeySecret;
   onDone: (method: SetupMethod) => void;
   onCancel?: () => void;
 }) {
@@ -21,9 +22,14 @@ export function SetupFlow(props: {
   const [keyType, setKeyType] = useState<KeyType>(props.defaultKeyType);
   const [step, setStep] = useState<'choose' | SetupMethod>('choose');
   const back = () => setStep('choose');
+  const rotating = props.rotateFrom !== undefined;
 
-  if (step === 'key') return <KeySetup keyType={keyType} onBack={back} onDone={() => props.onDone('key')} />;
-  if (step === 'password') return <PasswordSetup keyType={keyType} onBack={back} onDone={() => props.onDone('password')} />;
+  if (step === 'key') {
+    return <KeySetup keyType={keyType} rotateFrom={props.rotateFrom} onBack={back} onDone={() => props.onDone('key')} />;
+  }
+  if (step === 'password') {
+    return <PasswordSetup keyType={keyType} rotateFrom={props.rotateFrom} onBack={back} onDone={() => props.onDone('password')} />;
+  }
   if (step === 'existing') {
     return <ExistingKeySetup defaultKeyType={keyType} onBack={back} onDone={() => props.onDone('existing')} />;
   }
@@ -32,12 +38,13 @@ export function SetupFlow(props: {
     { value: 'key', title: t('methodKey'), hint: t('methodKeyHint') },
     { value: 'password', title: t('methodPassword'), hint: t('methodPasswordHint') },
   ];
-  if (!props.rotating) methods.push({ value: 'existing', title: t('methodExisting'), hint: t('methodExistingHint') });
+  // Rotation makes a new key; joining an existing one is what a second browser does at first run.
+  if (!rotating) methods.push({ value: 'existing', title: t('methodExisting'), hint: t('methodExistingHint') });
 
   return (
     <section aria-labelledby="setup-heading">
-      <h2 id="setup-heading">{props.rotating ? t('rotateChooseHeading') : t('setupHeading')}</h2>
-      {props.rotating ? (
+      <h2 id="setup-heading">{rotating ? t('rotateChooseHeading') : t('setupHeading')}</h2>
+      {rotating ? (
         <p>{t('rotateChooseIntro')}</p>
       ) : (
         <>
