@@ -1,0 +1,45 @@
+// One measurement in a fresh Node process (so peak memory is this operation's alone), on the
+// same modules the CLI bundles. Prints one JSON line: { ms, bytes, peakRss }.
+//   node bench/out/node-op.mjs encrypt SIZE [OUTFILE]   (no OUTFILE: ciphertext discarded)
+//   node bench/out/node-op.mjs verify BACKUP
+//   node bench/out/node-op.mjs keys                     (the bench key for age: identity, recipient)
+import { open } from 'node:fs/promises';
+import { fileSource } from '../../src/cli/files';
+import { fromHex } from '../../src/crypto/bytes';
+import { seedToIdentity, seedToRecipient } from '../../src/crypto/keys';
+import { BENCH_KEY_TYPE, encryptExport, verifyExport, type OpResult } from './ops';
+import { BENCH_SEED_HEX } from './workload';
+
+let peakRss = process.memoryUsage().rss;
+const sample = (): void => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+const timer = setInterval(sample, 50);
+
+const [op, arg, outFile] = process.argv.slice(2);
+let result: OpResult;
+if (op === 'encrypt') {
+  const size = Number(arg);
+  if (outFile === undefined) {
+    result = await encryptExport(size, () => undefined);
+  } else {
+    const handle = await open(outFile, 'w');
+    result = await encryptExport(size, async (chunk) => {
+      await handle.write(chunk);
+    });
+    await handle.close();
+  }
+} else if (op === 'keys') {
+  // The bench key as Debian's age needs it (identity file, recipient); printed, not timed.
+  const seed = fromHex(BENCH_SEED_HEX);
+  clearInterval(timer);
+  process.stdout.write(`${JSON.stringify({ identity: seedToIdentity(seed, BENCH_KEY_TYPE), recipient: await seedToRecipient(seed, BENCH_KEY_TYPE) })}\n`);
+  process.exit(0);
+} else if (op === 'verify') {
+  result = await verifyExport(fileSource(arg!));
+} else {
+  throw new Error(`unknown op ${op}`);
+}
+sample();
+clearInterval(timer);
+process.stdout.write(`${JSON.stringify({ ...result, peakRss })}\n`);

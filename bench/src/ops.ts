@@ -1,0 +1,67 @@
+// The two measured operations, written once for both contexts (Node child process, extension
+// service worker): encrypt an export with the real BackupWriter into a sink, and authenticate a
+// backup with the real verifyBackup (pass 1: every byte, the MAC and entry hashes; output discarded).
+import { BackupWriter } from '../../src/backup/writer';
+import { verifyBackup } from '../../src/backup/reader';
+import { fromHex } from '../../src/crypto/bytes';
+import { deriveKeyId, deriveMacKey, seedToRecipient, type KeyType } from '../../src/crypto/keys';
+import { BENCH_SEED_HEX, fixedChat, mediaSizes, mediaStream } from './workload';
+
+export const BENCH_KEY_TYPE: KeyType = 'classic';
+
+export interface OpResult {
+  /** Wall time of the operation alone (key derivation excluded). */
+  ms: number;
+  /** Backup file bytes produced (encrypt) or read (verify). */
+  bytes: number;
+}
+
+/**
+ * Encrypts an export of `size` media bytes plus the fixed chat; every ciphertext chunk goes to
+ * `sink` (which may discard it). Resolves once the last chunk was handed over.
+ */
+export async function encryptExport(size: number, sink: (chunk: Uint8Array) => void | Promise<void>): Promise<OpResult> {
+  const seed = fromHex(BENCH_SEED_HEX);
+  const key = {
+    recipient: await seedToRecipient(seed, BENCH_KEY_TYPE),
+    keyId: await deriveKeyId(seed),
+    macKey: await deriveMacKey(seed),
+  };
+  const started = performance.now();
+  const writer = await BackupWriter.create(key, { appVersion: 'bench' });
+  let bytes = 0;
+  const drained = (async () => {
+    const reader = writer.ciphertext.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      bytes += value.length;
+      await sink(value);
+    }
+  })();
+  const refs = [];
+  // A stream factory, as for a picked file (a Blob): the writer hashes it in one read and writes
+  // it in a second, never holding the whole entry.
+  for (const [i, mediaSize] of mediaSizes(size).entries()) refs.push(await writer.addMedia(() => mediaStream(mediaSize, i), 'bin'));
+  await writer.finish(fixedChat(refs));
+  await drained;
+  return { ms: performance.now() - started, bytes };
+}
+
+/** Authenticates the backup `source` yields (pass 1 only: nothing is released). */
+export async function verifyExport(source: () => ReadableStream<Uint8Array>): Promise<OpResult> {
+  const seed = fromHex(BENCH_SEED_HEX);
+  let bytes = 0;
+  const counted = (): ReadableStream<Uint8Array> =>
+    source().pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          bytes += chunk.length;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+  const started = performance.now();
+  await verifyBackup(counted, [{ seed, type: BENCH_KEY_TYPE }]);
+  return { ms: performance.now() - started, bytes };
+}

@@ -1,0 +1,33 @@
+// Service worker of the bench-only extension (bench/out/sw-ext): the same src/backup modules as
+// the real extension, bundled with esbuild instead of WXT, so the production extension carries no
+// benchmark code. The orchestrator calls these through DevTools (Playwright's worker.evaluate).
+import { encryptExport, verifyExport, type OpResult } from './ops';
+
+/** A Source over an HTTP URL: each call starts a new fetch, read lazily. */
+function urlSource(url: string): () => ReadableStream<Uint8Array> {
+  return () => {
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (reader === undefined) {
+          const response = await fetch(url, { cache: 'no-store' });
+          if (!response.ok || response.body === null) throw new Error(`GET ${url}: ${response.status}`);
+          reader = response.body.getReader();
+        }
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel(reason) {
+        await reader?.cancel(reason);
+      },
+    });
+  };
+}
+
+const api = {
+  encrypt: (size: number): Promise<OpResult> => encryptExport(size, () => undefined),
+  verify: (url: string): Promise<OpResult> => verifyExport(urlSource(url)),
+};
+
+(globalThis as unknown as { chatsealBench: typeof api }).chatsealBench = api;

@@ -1,0 +1,103 @@
+// One measurement inside a real MV3 service worker: launches Debian's Chromium with the bench-only
+// extension (bench/out/sw-ext), runs one operation in its worker through Playwright, and samples
+// DevTools Runtime.getHeapUsage on the worker every 50 ms over a second DevTools connection.
+// Prints one JSON line: { ms, bytes, peakHeap, peakJsHeap }.
+//   node bench/sw-run.mjs encrypt SIZE
+//   node bench/sw-run.mjs verify URL
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const extension = join(here, 'out', 'sw-ext');
+const [op, arg] = process.argv.slice(2);
+
+/** A minimal DevTools client over the worker target's own WebSocket. */
+async function connectDevTools(url) {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
+  });
+  let nextId = 0;
+  const pending = new Map();
+  ws.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    const settle = pending.get(message.id);
+    if (settle === undefined) return;
+    pending.delete(message.id);
+    if (message.error) settle.reject(new Error(message.error.message));
+    else settle.resolve(message.result);
+  };
+  return {
+    send: (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const id = ++nextId;
+        pending.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'chatseal-bench-profile-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    `--disable-extensions-except=${extension}`,
+    `--load-extension=${extension}`,
+    // A second DevTools endpoint beside Playwright's pipe: Playwright opens CDP sessions for pages
+    // and frames only, and the heap of the worker target is what we must sample.
+    '--remote-debugging-port=0',
+  ],
+});
+try {
+  let [worker] = context.serviceWorkers();
+  worker ??= await context.waitForEvent('serviceworker');
+  const port = readFileSync(join(profile, 'DevToolsActivePort'), 'utf8').split('\n')[0];
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const target = targets.find((t) => t.type === 'service_worker' && t.url === worker.url());
+  if (target === undefined) throw new Error(`no DevTools target for ${worker.url()}`);
+  const devtools = await connectDevTools(target.webSocketDebuggerUrl);
+
+  let peakHeap = 0;
+  let peakJsHeap = 0;
+  let samples = 0;
+  const sample = async () => {
+    const usage = await devtools.send('Runtime.getHeapUsage');
+    samples++;
+    // usedSize: the V8 heap; backingStorageSize: ArrayBuffer contents, where streamed bytes live;
+    // embedderHeapUsedSize: Blink objects (streams, fetch bodies).
+    peakJsHeap = Math.max(peakJsHeap, usage.usedSize);
+    peakHeap = Math.max(peakHeap, usage.usedSize + (usage.embedderHeapUsedSize ?? 0) + (usage.backingStorageSize ?? 0));
+  };
+  await sample();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const next = new Promise((r) => setTimeout(r, 50));
+      await sample().catch(() => undefined);
+      await next;
+    }
+  })();
+  const result =
+    op === 'encrypt'
+      ? await worker.evaluate((size) => globalThis.chatsealBench.encrypt(size), Number(arg))
+      : await worker.evaluate((url) => globalThis.chatsealBench.verify(url), arg);
+  sampling = false;
+  await sampler;
+  await sample();
+  devtools.close();
+  process.stdout.write(`${JSON.stringify({ ...result, peakHeap, peakJsHeap, samples })}\n`);
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
