@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupWriter } from '../../src/backup/writer';
 import { sealKeyFile } from '../../src/crypto/keyfile';
+import { sealKeyring } from '../../src/crypto/keyring';
 import { deriveKeyId, deriveMacKey, groupDigits, seedToDigits, seedToIdentity, seedToRecipient, type KeyType } from '../../src/crypto/keys';
 import type { ChatExport } from '../../src/export/types';
 import { parseWhatsAppExport } from '../../src/export/whatsapp-txt';
@@ -346,5 +347,38 @@ describe('the terminal prompt', () => {
     expect(result.output).toContain('Backup verified');
     expect(result.code).toBe(0);
     for (const g of groups) expect(result.output).not.toContain(g);
+  });
+});
+
+describe('--keyring', () => {
+  it('adds the older keys sealed to the current one, so a backup from before a rotation opens', async () => {
+    const oldBackup = await writeBackup('old.age', { recipientSeed: otherSeed });
+    const keyring = variant(
+      'keyring.age',
+      await sealKeyring([{ seed: otherSeed, type: 'classic', keyId: await deriveKeyId(otherSeed) }], await seedToRecipient(seed, 'pq')),
+    );
+    const without = await runCli(bundle, ['verify', oldBackup.path], { input: digits });
+    expect(without.code).toBe(4);
+    const r = await runCli(bundle, ['verify', oldBackup.path, '--keyring', keyring, '--json'], { input: digits });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).keyId).toBe(await deriveKeyId(otherSeed));
+    const out = join(dir, 'out-keyring');
+    expect((await runCli(bundle, ['decrypt', oldBackup.path, '-o', out, '--keyring', keyring], { input: digits })).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'chat.json'), 'utf8'))).toEqual(chat);
+  });
+
+  it('says so when the keyring is not sealed to the key given (exit 4) or is damaged (exit 5)', async () => {
+    const sealed = await sealKeyring([{ seed: otherSeed, type: 'classic', keyId: await deriveKeyId(otherSeed) }], await seedToRecipient(otherSeed, 'classic'));
+    const foreign = variant('foreign-keyring.age', sealed);
+    const r = await runCli(bundle, ['verify', good.path, '--keyring', foreign], { input: digits });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('keyring is not sealed');
+    const own = await sealKeyring([{ seed: otherSeed, type: 'classic', keyId: await deriveKeyId(otherSeed) }], await seedToRecipient(seed, 'classic'));
+    const damaged = new Uint8Array(own);
+    damaged[damaged.length - 5]! ^= 1;
+    const d = await runCli(bundle, ['verify', good.path, '--keyring', variant('damaged-keyring.age', damaged)], { input: digits });
+    expect(d.code).toBe(5);
+    expect(d.stderr).toContain('keyring is damaged');
   });
 });
