@@ -83,6 +83,14 @@ export async function launchExtension(): Promise<ExtensionSession> {
     const sw = await first();
     const extensionId = new URL(sw.url()).host;
     const origin = `chrome-extension://${extensionId}`;
+    // The extension opens its options page on install. Until that tab exists, a tab the test
+    // opens may be taken over by it ("navigation interrupted"), so let the install settle first.
+    // If no such tab ever comes, the smoke test says so; here the wait simply ends.
+    const isInstallPage = (p: Page) => p.url().startsWith(`${origin}/options.html`);
+    for (let waited = 0; waited < 10_000 && !context.pages().some(isInstallPage); waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await context.pages().find(isInstallPage)?.waitForLoadState().catch(() => undefined);
     return {
       context,
       sw,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedToIdentity, seedToRecipient } from '../../src/crypto/keys';
-import { findSecret, hexToBytes, secretForms } from './secrets';
+import { findSecret, findText, hexToBytes, secretForms } from './secrets';
 
 const SEED = hexToBytes('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 const forms = secretForms(SEED);
@@ -60,5 +60,15 @@ describe('findSecret', () => {
   ];
   it.each(cases)('finds %s', (_name, value) => {
     expect(findSecret(value, forms).length).toBeGreaterThan(0);
+  });
+});
+
+describe('findText', () => {
+  it('finds chat text in strings and inside binary values, and nothing else', () => {
+    const line = 'Confirmation: LX7Q2P';
+    const bytes = { $type: 'bytes', kind: 'Uint8Array', b64: Buffer.from(`..${line}..`).toString('base64') };
+    expect(findText({ a: `x ${line}` }, [line]).map((f) => f.at)).toEqual(['$.a']);
+    expect(findText([bytes], [line]).map((f) => f.at)).toEqual(['$[0]']);
+    expect(findText({ a: 'Confirmation: LX7Q2' }, [line])).toEqual([]);
   });
 });

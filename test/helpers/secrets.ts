@@ -101,22 +101,48 @@ export function findSecret(value: unknown, forms: SecretForms): Finding[] {
     }
   };
 
+  walkValues(value, searchString, searchBytes);
+  return dedupe(findings);
+}
+
+/**
+ * Visits every string (values and object keys) and every binary value (Uint8Array, or a dump's
+ * `{ $type: 'bytes' | 'blob', b64 }`) in a JSON-like value, with a path to where it was found.
+ */
+export function walkValues(
+  value: unknown,
+  onString: (s: string, at: string) => void,
+  onBytes: (b: Uint8Array, at: string) => void,
+): void {
   const visit = (v: unknown, at: string): void => {
-    if (typeof v === 'string') searchString(v, at);
-    else if (v instanceof Uint8Array) searchBytes(v, at);
+    if (typeof v === 'string') onString(v, at);
+    else if (v instanceof Uint8Array) onBytes(v, at);
     else if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${at}[${i}]`));
     else if (v && typeof v === 'object') {
       const t = v as { $type?: unknown; b64?: unknown };
-      if ((t.$type === 'bytes' || t.$type === 'blob') && typeof t.b64 === 'string') {
-        searchBytes(base64.decode(t.b64), at);
-      }
+      if ((t.$type === 'bytes' || t.$type === 'blob') && typeof t.b64 === 'string') onBytes(base64.decode(t.b64), at);
       for (const [k, x] of Object.entries(v)) {
-        searchString(k, `${at} (key ${JSON.stringify(k)})`);
+        onString(k, `${at} (key ${JSON.stringify(k)})`);
         visit(x, `${at}.${k}`);
       }
     }
   };
   visit(value, '$');
+}
+
+/** Where any of `needles` (e.g. lines of a chat) occurs as text or as UTF-8 inside binary values. */
+export function findText(value: unknown, needles: string[]): Finding[] {
+  const findings: Finding[] = [];
+  const encoded = needles.map((n) => [n, new TextEncoder().encode(n)] as const);
+  walkValues(
+    value,
+    (s, at) => {
+      for (const n of needles) if (s.includes(n)) findings.push({ at, form: JSON.stringify(n) });
+    },
+    (b, at) => {
+      for (const [n, e] of encoded) if (indexOfBytes(b, e) >= 0) findings.push({ at, form: JSON.stringify(n) });
+    },
+  );
   return dedupe(findings);
 }
 
