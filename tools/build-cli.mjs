@@ -1,6 +1,6 @@
 // Bundles the chatseal CLI (src/cli/main.ts and everything it imports from src/) into one ESM file
 // for Node: dist-cli/chatseal.mjs. bin/chatseal.mjs runs it (and calls this first when it is missing).
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,8 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Builds the CLI; `outfile` lets tests build a private copy instead of dist-cli/chatseal.mjs. */
 export async function buildCli({ quiet = false, outfile = join(root, 'dist-cli', 'chatseal.mjs') } = {}) {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
-  await build({
+  const result = await build({
     absWorkingDir: root,
+    write: false,
     entryPoints: [join(root, 'src/cli/main.ts')],
     outfile,
     bundle: true,
@@ -24,6 +25,14 @@ export async function buildCli({ quiet = false, outfile = join(root, 'dist-cli',
     define: { __CHATSEAL_VERSION__: JSON.stringify(pkg.version) },
     logLevel: quiet ? 'error' : 'warning',
   });
+  // Written beside the target and renamed: two commands launched at once on a fresh checkout may
+  // both build, and neither may import a half-written bundle.
+  for (const file of result.outputFiles) {
+    await mkdir(dirname(file.path), { recursive: true });
+    const temp = `${file.path}.${process.pid}.tmp`;
+    await writeFile(temp, file.contents);
+    await rename(temp, file.path);
+  }
   return outfile;
 }
 

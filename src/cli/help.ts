@@ -31,7 +31,7 @@ Usage:
 Exit codes: 0 ok, 1 usage, 2 the key as typed is not a key, 3 not a ChatSeal
 backup, 4 wrong key, 5 damaged, 6 cut short, 7 not made with your key (the
 backup's signature failed), 8 wrong password, 9 file error, 10 not a readable
-WhatsApp export, 130 interrupted. See docs/CLI.md.`;
+WhatsApp export, 70 internal error, 130 interrupted. See docs/CLI.md.`;
 
 const COMMAND_HELP: Record<CommandName, string> = {
   decrypt: `Usage: chatseal decrypt BACKUP.age -o FOLDER [key options]
