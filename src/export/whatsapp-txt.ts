@@ -6,7 +6,7 @@
 // marks). The date order is decided once for the whole file. A line that starts a new message
 // begins with a header; every other line continues the message before it.
 import { sha256 } from '@noble/hashes/sha2.js';
-import pkg from '../../package.json';
+import { version as packageVersion } from '../../package.json';
 import { toHex, utf8Decode, utf8Encode } from '../crypto/bytes';
 import type { Attachment, ChatExport, Direction, Message, Participant, UnparsedLine, Warning } from './types';
 import { SCHEMA_VERSION } from './types';
@@ -227,7 +227,6 @@ function headerTimestamp(h: Header, order: DateOrder): { value: string; precisio
 // ---- lines to raw messages ---------------------------------------------------------------------
 
 interface RawMessage {
-  line: number;
   header: Header;
   timestamp: { value: string; precision: 'second' | 'minute' | 'day' };
   more: string[];
@@ -239,7 +238,6 @@ interface Scan {
   platform: Style;
   dateOrder: DateOrder;
   dateWarning?: Warning;
-  locale: string;
   messages: RawMessage[];
   unparsed: Array<{ line: number; text: string; keptIn?: RawMessage }>;
 }
@@ -266,7 +264,7 @@ function scan(text: string, localeOption: string | undefined): Scan {
     const h = headers[i];
     const timestamp = h && h.style === platform && h.body.trim() !== '' ? headerTimestamp(h, decision.order) : undefined;
     if (h && timestamp) {
-      current = { line: i + 1, header: h, timestamp, more: [], raw: [line] };
+      current = { header: h, timestamp, more: [], raw: [line] };
       messages.push(current);
       broken = false;
       return;
@@ -294,7 +292,6 @@ function scan(text: string, localeOption: string | undefined): Scan {
     platform,
     dateOrder: decision.order,
     ...(decision.warning ? { dateWarning: decision.warning } : {}),
-    locale,
     messages,
     unparsed,
   };
@@ -315,7 +312,9 @@ function read(m: RawMessage, platform: Style): Reading {
   const body = stripLeadingMarks(m.header.body);
   const systemText = () => [body, ...m.more].join('\n');
   const notice = matchSystemNotice(body);
-  if (notice) return { system: true, text: systemText(), ...notice };
+  if (notice) {
+    return { system: true, text: systemText(), group: notice.group, ...(notice.title ? { title: notice.title } : {}) };
+  }
 
   const split = body.indexOf(': ');
   if (split <= 0) return { system: true, text: systemText(), group: false };
@@ -327,13 +326,13 @@ function read(m: RawMessage, platform: Style): Reading {
   // iOS writes notices as if the chat itself had said them ("Family: ‎Alice added Bob"), with a
   // left-to-right mark before the notice. A marked line that is no known marker is such a notice.
   const marked = first !== rawContent;
-  const notice2 = matchSystemNotice(first);
-  if ((platform === 'ios' && marked && content.kind === 'text') || notice2?.standalone) {
+  const inner = matchSystemNotice(first);
+  if ((platform === 'ios' && marked && content.kind === 'text') || inner?.standalone) {
     return {
       system: true,
       text: [first, ...m.more].join('\n'),
-      group: notice2?.group ?? false,
-      ...(notice2?.title ? { title: notice2.title } : {}),
+      group: inner?.group ?? false,
+      ...(inner?.title ? { title: inner.title } : {}),
       ...(sender ? { titleHint: sender } : {}),
     };
   }
@@ -468,7 +467,7 @@ export function parseWhatsAppExport(text: string, opts: WhatsAppParseOptions = {
         ? { file: { name: opts.fileName, ...(opts.file ?? {}), platform: s.platform } }
         : {}),
     },
-    conversation: { title: title!, participants, ...(isGroup ? { isGroup } : {}) },
+    conversation: { title, participants, ...(isGroup ? { isGroup } : {}) },
     capture: {
       startedAt,
       finishedAt: now().toISOString(),
@@ -481,7 +480,7 @@ export function parseWhatsAppExport(text: string, opts: WhatsAppParseOptions = {
       unparsedLines: s.unparsed.map(({ line, text, keptIn }): UnparsedLine =>
         keptIn ? { line, text, keptIn: keys.get(keptIn)! } : { line, text },
       ),
-      tool: { name: 'chatseal', version: opts.appVersion ?? pkg.version },
+      tool: { name: 'chatseal', version: opts.appVersion ?? packageVersion },
     },
     messages,
   };

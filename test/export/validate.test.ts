@@ -92,6 +92,21 @@ describe('validateExport', () => {
     }
   });
 
+  it('is a strict 2020-12 schema: every object closes its properties', () => {
+    expect(schemaJson.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    const open: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
+      if (typeof node !== 'object' || node === null) return;
+      const o = node as Record<string, unknown>;
+      if (o.type === 'object' && o.additionalProperties !== false) open.push(at);
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);
+    };
+    walk(schemaJson, '#');
+    expect(open).toEqual([]);
+    expect(JSON.stringify(schemaJson)).toContain('"type":"object"');
+  });
+
   it('does not alter the imported schema object', () => {
     validateExport(liveDoc());
     expect(JSON.stringify(schemaJson)).not.toContain('__absolute');
