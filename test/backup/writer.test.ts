@@ -1,0 +1,158 @@
+// The writer: entry order, every kind of media input, reproducible plaintext, failure handling,
+// and flat memory (bytes in flight between the media source and the ciphertext stay bounded).
+import { sha256 } from '@noble/hashes/sha2.js';
+import { describe, expect, it } from 'vitest';
+import { BackupWriter, type MediaInput } from '../../src/backup/writer';
+import { asBufferSource, toHex } from '../../src/crypto/bytes';
+import { backupKey, FIXED_SEED, plaintextOf, prngBytes, SAMPLE_CHAT } from './helpers';
+
+const CREATED = '2026-11-26T10:15:03Z';
+
+async function writer() {
+  const w = await BackupWriter.create(await backupKey(FIXED_SEED, 'classic'), { appVersion: '0.1.0', createdAt: CREATED });
+  const file = new Response(w.ciphertext).arrayBuffer().then((b) => new Uint8Array(b));
+  return { w, file };
+}
+
+function tarNames(tar: Uint8Array): string[] {
+  const names: string[] = [];
+  for (let o = 0; o < tar.length; ) {
+    const block = tar.subarray(o, o + 512);
+    if (block.every((b) => b === 0)) break;
+    names.push(new TextDecoder().decode(block.subarray(0, block.indexOf(0))));
+    const size = parseInt(new TextDecoder().decode(block.subarray(124, 135)), 8);
+    o += 512 + Math.ceil(size / 512) * 512;
+  }
+  return names;
+}
+
+function once(bytes: Uint8Array, piece = 1000): ReadableStream<Uint8Array> {
+  let o = 0;
+  return new ReadableStream({
+    pull(c) {
+      if (o >= bytes.length) return c.close();
+      c.enqueue(bytes.slice(o, o + piece));
+      o += piece;
+    },
+  });
+}
+
+describe('BackupWriter', () => {
+  it('writes media, chat.json.gz, manifest.json, manifest.mac, padding, in that order', async () => {
+    const { w, file } = await writer();
+    const a = prngBytes(3000, 'a');
+    const ref = await w.addMedia(a, 'JPG');
+    expect(ref).toEqual({ path: `media/${toHex(sha256(a))}.jpg`, sha256: toHex(sha256(a)), size: 3000 });
+    expect(await w.addMedia(a, 'jpg')).toEqual(ref); // the same bytes are stored once
+    await w.addMedia(prngBytes(10, 'b'), 'png');
+    await w.finish(SAMPLE_CHAT);
+    const tar = await plaintextOf(await file);
+    expect(tarNames(tar)).toEqual([ref.path, expect.stringMatching(/^media\/[0-9a-f]{64}\.png$/), 'chat.json.gz', 'manifest.json', 'manifest.mac', 'padding']);
+    await expect(w.addMedia(a, 'jpg')).rejects.toThrow(/finished/);
+  });
+
+  it('takes bytes, Blobs, stream factories and one-shot streams (with or without a stated size and hash) alike', async () => {
+    const data = prngBytes(200_000, 'media');
+    const digest = toHex(sha256(data));
+    const inputs: [MediaInput, { size: number; sha256: string } | undefined][] = [
+      [data, undefined],
+      [new Blob([asBufferSource(data)]), undefined],
+      [() => once(data), undefined],
+      [once(data), undefined],
+      [once(data), { size: data.length, sha256: digest }],
+    ];
+    const tars: string[] = [];
+    for (const [input, expect_] of inputs) {
+      const { w, file } = await writer();
+      expect((await w.addMedia(input, 'bin', expect_)).sha256).toBe(digest);
+      await w.finish(SAMPLE_CHAT);
+      tars.push(toHex(sha256(await plaintextOf(await file))));
+    }
+    expect(new Set(tars).size).toBe(1); // the plaintext is reproducible, whatever the input form
+  });
+
+  it('fails the whole backup when media do not match what was stated or read first', async () => {
+    const data = prngBytes(5000, 'x');
+    const cases: (() => Promise<unknown>)[] = [];
+    for (const make of [
+      (w: BackupWriter) => w.addMedia(once(data), 'bin', { size: data.length, sha256: '0'.repeat(64) }),
+      (w: BackupWriter) => w.addMedia(once(data), 'bin', { size: 10, sha256: toHex(sha256(data)) }),
+      (w: BackupWriter) => {
+        let n = 0;
+        return w.addMedia(() => once(n++ === 0 ? data : prngBytes(5000, 'y')), 'bin');
+      },
+    ]) {
+      cases.push(async () => {
+        const { w, file } = await writer();
+        await expect(make(w)).rejects.toThrow();
+        await expect(file).rejects.toBeDefined(); // the ciphertext stream errors: no partial file looks whole
+        await expect(w.finish(SAMPLE_CHAT)).rejects.toThrow(/failed/);
+      });
+    }
+    for (const c of cases) await c();
+  });
+
+  it('refuses bad extensions and key ids; abort errors the ciphertext', async () => {
+    const { w, file } = await writer();
+    await expect(w.addMedia(new Uint8Array(1), 'tar.gz')).rejects.toThrow(RangeError);
+    await expect(file).rejects.toBeDefined();
+    const key = await backupKey(FIXED_SEED, 'classic');
+    await expect(BackupWriter.create({ ...key, keyId: 'nope' }, { appVersion: '1' })).rejects.toThrow(RangeError);
+    const second = await writer();
+    await second.w.abort(new Error('user cancelled'));
+    await expect(second.file).rejects.toThrow('user cancelled');
+  });
+
+  it('stamps entries with the creation time, now by default', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const w = await BackupWriter.create(await backupKey(FIXED_SEED, 'classic'), { appVersion: '1' });
+    const file = new Response(w.ciphertext).arrayBuffer();
+    await w.finish(SAMPLE_CHAT);
+    const tar = await plaintextOf(new Uint8Array(await file));
+    const mtime = parseInt(new TextDecoder().decode(tar.subarray(136, 147)), 8);
+    expect(mtime).toBeGreaterThanOrEqual(before);
+    expect(mtime).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+  });
+
+  it('keeps memory flat: media bytes read ahead of the ciphertext consumer stay bounded', async () => {
+    const total = 8 * 1024 * 1024;
+    const piece = 256 * 1024;
+    const block = prngBytes(piece, 'flat');
+    const digest = (() => {
+      const h = sha256.create();
+      for (let o = 0; o < total; o += piece) h.update(block);
+      return toHex(h.digest());
+    })();
+    let produced = 0;
+    let consumed = 0;
+    let maxAhead = 0;
+    const source = () =>
+      new ReadableStream<Uint8Array>(
+        {
+          pull(c) {
+            if (produced >= total) return c.close();
+            produced += piece;
+            c.enqueue(block.slice());
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    const w = await BackupWriter.create(await backupKey(FIXED_SEED, 'classic'), { appVersion: '1', createdAt: CREATED });
+    const drained = (async () => {
+      const r = w.ciphertext.getReader();
+      for (;;) {
+        const { done, value } = await r.read();
+        if (done) return;
+        consumed += value.length;
+        maxAhead = Math.max(maxAhead, produced - consumed);
+        await new Promise((resolve) => setTimeout(resolve, 0)); // a consumer slower than the source
+      }
+    })();
+    await w.addMedia(source(), 'bin', { size: total, sha256: digest });
+    await w.finish(SAMPLE_CHAT);
+    await drained;
+    expect(consumed).toBeGreaterThan(total);
+    console.log(`media bytes ahead of the ciphertext consumer: at most ${maxAhead}`);
+    expect(maxAhead).toBeLessThan(2 * 1024 * 1024);
+  });
+});
