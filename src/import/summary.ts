@@ -16,6 +16,8 @@ export interface ImportSummary {
   mediaBytes: number;
   /** Attachments the chat text names (by file name). */
   mediaNamed: number;
+  /** Of those, the ones a .zip does not hold (a .txt's are all "not included", a warning of its own). */
+  mediaMissing: number;
   unreadableLines: number;
   warnings: Warning[];
 }
@@ -25,6 +27,15 @@ const NOT_WORTH_A_WARNING = new Set(['timestamps-local', 'unparsed-lines']);
 
 export function summarizeImport(file: WhatsAppFile, doc: ChatExport): ImportSummary {
   const stamps = doc.messages.map((m) => m.timestamp.value);
+  const named = referencedMediaNames(doc);
+  const inZip = new Set(file.media.map((m) => m.name.normalize('NFC')));
+  const mediaMissing = file.kind === 'zip' ? named.filter((n) => !inZip.has(n.normalize('NFC'))).length : 0;
+  // The backup writer records this as a 'media-missing' warning once the media are stored; say it
+  // here too, so the user can pick a better file before encrypting.
+  const warnings = doc.capture.warnings.filter((w) => !NOT_WORTH_A_WARNING.has(w.code));
+  if (mediaMissing > 0 && !warnings.some((w) => w.code === 'media-missing')) {
+    warnings.push({ code: 'media-missing', message: `${mediaMissing} attachments name files the export did not include.`, count: mediaMissing });
+  }
   return {
     title: doc.conversation.title,
     messages: doc.messages.length,
@@ -33,9 +44,10 @@ export function summarizeImport(file: WhatsAppFile, doc: ChatExport): ImportSumm
     participants: doc.conversation.participants.map((p) => p.name),
     mediaFiles: file.media.length,
     mediaBytes: file.media.reduce((sum, m) => sum + m.size, 0),
-    mediaNamed: referencedMediaNames(doc).length,
+    mediaNamed: named.length,
+    mediaMissing,
     unreadableLines: doc.capture.unparsedLines.length,
-    warnings: doc.capture.warnings.filter((w) => !NOT_WORTH_A_WARNING.has(w.code)),
+    warnings,
   };
 }
 

@@ -37,7 +37,7 @@ export function KeyGroups(props: { groups: readonly string[] }) {
   return (
     <ol class="key-groups" aria-label={t('keyGroupsLabel')}>
       {props.groups.map((group, i) => (
-        <li key={i} aria-label={t('groupN', [String(i + 1), group.split('').join(' ')])}>
+        <li key={i} data-group={group} aria-label={t('groupN', [String(i + 1), group.split('').join(' ')])}>
           <span class="n" aria-hidden="true">
             {i + 1}
           </span>

@@ -38,6 +38,24 @@ export function t(key: MessageKey, substitutions?: string | readonly string[]): 
   return text || key;
 }
 
+/**
+ * A message with a count, in the plural form the language needs: `<base>_one`, `<base>_other`
+ * (English), and whichever of _zero, _two, _few, _many a translation adds, chosen by
+ * Intl.PluralRules. The count is the first substitution, formatted; `more` follow it.
+ */
+export function tCount(base: CountedMessage, count: number, more: readonly string[] = []): string {
+  const category = pluralRules.select(count);
+  const subs = [formatNumber(count), ...more];
+  const specific = `${base}_${category}` as MessageKey;
+  if (testMessages) return t(specific in testMessages ? specific : (`${base}_other` as MessageKey), subs);
+  const text = browser.i18n.getMessage(specific, subs);
+  return text || t(`${base}_other` as MessageKey, subs);
+}
+
+export type CountedMessage = { [K in MessageKey]: K extends `${infer B}_other` ? B : never }[MessageKey];
+
+const pluralRules = new Intl.PluralRules(undefined);
+
 // Dates and numbers follow the browser's language through Intl (undefined = the default locale).
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -69,7 +87,8 @@ export function formatBytes(bytes: number): string {
   return new Intl.NumberFormat(undefined, {
     style: 'unit',
     unit: units[unit],
-    unitDisplay: 'short',
+    // "206 bytes" but "2.1 MB": the short form of byte ("byte") reads like a mistake.
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
 }

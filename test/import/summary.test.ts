@@ -18,11 +18,13 @@ describe('import summary', () => {
       mediaFiles: 2,
       mediaBytes: 159 + 47,
       mediaNamed: 3,
+      mediaMissing: 1,
       unreadableLines: 0,
     });
     expect(s.last).toBe(doc.messages.at(-1)!.timestamp.value);
     // "Times are local" is said once on the page, not as a warning every time.
     expect(s.warnings.map((w) => w.code)).not.toContain('timestamps-local');
+    expect(s.warnings).toContainEqual(expect.objectContaining({ code: 'media-missing', count: 1 }));
   });
 
   it('reports unreadable lines by count', async () => {

@@ -12,9 +12,9 @@ afterEach(() => fakeBrowser.reset());
 describe('background wiring', () => {
   it('opens the options page on first install only', async () => {
     const open = vi.spyOn(fakeBrowser.runtime, 'openOptionsPage').mockResolvedValue(undefined);
-    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9', temporary: false });
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
     expect(open).not.toHaveBeenCalled();
-    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install', temporary: false });
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install' });
     expect(open).toHaveBeenCalledTimes(1);
   });
 

@@ -26,7 +26,7 @@ const contentOnChat: MessageSenderLike = {
 };
 
 function makeRouter(extra: Partial<RouterHandlers> = {}) {
-  const getState = vi.fn(async () => ({ configured: false as const }));
+  const getState = vi.fn(async () => ({ configured: false as const, pendingSetup: false }));
   const handlers: RouterHandlers = {
     page: { 'key.getState': getState, ...extra.page },
     content: { ...(extra.content ?? {}) },
@@ -46,8 +46,8 @@ const getState = { type: 'key.getState', payload: {} };
 describe('page sender rule', () => {
   it('accepts our options page and popup', async () => {
     const { router, getState: handler } = makeRouter();
-    expect(await send(router, getState, optionsPage)).toEqual({ ok: true, result: { configured: false } });
-    expect(await send(router, getState, popup)).toEqual({ ok: true, result: { configured: false } });
+    expect(await send(router, getState, optionsPage)).toEqual({ ok: true, result: { configured: false, pendingSetup: false } });
+    expect(await send(router, getState, popup)).toEqual({ ok: true, result: { configured: false, pendingSetup: false } });
     expect(handler).toHaveBeenCalledTimes(2);
   });
 
@@ -69,7 +69,7 @@ describe('page sender rule', () => {
   });
 
   it('refuses when the router was built without an extension id', async () => {
-    const router = createRouter({ page: { 'key.getState': async () => ({ configured: false }) } }, { extensionId: '', extensionOrigin: ORIGIN });
+    const router = createRouter({ page: { 'key.getState': async () => ({ configured: false as const, pendingSetup: false }) } }, { extensionId: '', extensionOrigin: ORIGIN });
     expect((await router.handle(getState, { url: `${ORIGIN}options.html` })).ok).toBe(false);
   });
 
@@ -101,7 +101,7 @@ describe('content sender rule', () => {
   it('routes a content command only from a chat page, and page commands never from one', async () => {
     const capture = vi.fn(async () => ({ stored: true }));
     const router = createRouter(
-      { page: { 'key.getState': async () => ({ configured: false }) }, content: { 'capture.test': capture } as never },
+      { page: { 'key.getState': async () => ({ configured: false as const, pendingSetup: false }) }, content: { 'capture.test': capture } as never },
       { extensionId: ID, extensionOrigin: ORIGIN, chatOrigins: ['https://web.whatsapp.com'] },
     );
     expect(await router.handle({ type: 'capture.test', payload: {} }, contentOnChat)).toEqual({ ok: true, result: { stored: true } });
@@ -196,7 +196,7 @@ describe('runtime.onMessage listener', () => {
     const kept = router.listener(getState, optionsPage, (r) => responses.push(r));
     expect(kept).toBe(true);
     await vi.waitFor(() => expect(responses).toHaveLength(1));
-    expect(responses[0]).toEqual({ ok: true, result: { configured: false } });
+    expect(responses[0]).toEqual({ ok: true, result: { configured: false, pendingSetup: false } });
   });
 
   it('refuses a message sent through the fake browser, whose sender is empty', async () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import messages from '../../public/_locales/en/messages.json';
-import { formatBytes, formatMessage, t } from '../../src/ui/i18n';
+import { formatBytes, formatMessage, t, tCount } from '../../src/ui/i18n';
 
 type Entry = { message: string; placeholders?: Record<string, { content: string }> };
 const all = messages as Record<string, Entry>;
@@ -34,8 +34,14 @@ describe('t()', () => {
     expect(formatMessage({ message: 'Hi $NAME$' }, ['x'])).toBe('Hi $NAME$');
   });
 
+  it('picks the plural form by Intl.PluralRules', () => {
+    expect(tCount('importMessageCount', 1)).toBe('1 message');
+    expect(tCount('importMessageCount', 1200)).toBe('1,200 messages');
+    expect(tCount('importMediaFiles', 2, ['206 bytes'])).toBe('2 files (206 bytes)');
+  });
+
   it('formats sizes with Intl', () => {
-    expect(formatBytes(0)).toMatch(/^0\s?byte/);
+    expect(formatBytes(206)).toBe('206 bytes');
     expect(formatBytes(2_100_000)).toMatch(/^2\.1\s?MB$/);
   });
 });
@@ -46,8 +52,13 @@ describe('messages.json', () => {
     for (const file of [...sourceFiles('src/ui'), ...sourceFiles('src/import'), ...sourceFiles('entrypoints')]) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/\bt\('([A-Za-z0-9]+)'/g)) used.add(m[1]!);
-      // Keys held in lookup tables ('kitTypePq', 'warnMediaMissing', …)
-      for (const m of text.matchAll(/:\s*'((?:kit|warn)[A-Z][A-Za-z0-9]+)'/g)) used.add(m[1]!);
+      // Counted messages need at least the _one and _other forms English uses.
+      for (const m of text.matchAll(/\btCount\('([A-Za-z0-9]+)'/g)) used.add(`${m[1]}_one`).add(`${m[1]}_other`);
+      // Keys held in lookup tables ('kitTypePq', 'warnMeUnknown', …; counted ones by their base)
+      for (const m of text.matchAll(/:\s*'((?:kit|warn)[A-Z][A-Za-z0-9]+)'/g)) {
+        if (m[1]! in all) used.add(m[1]!);
+        else used.add(`${m[1]}_one`).add(`${m[1]}_other`);
+      }
     }
     expect(used.size).toBeGreaterThan(150);
     const missing = [...used].filter((k) => !(k in all));

@@ -12,7 +12,7 @@ import { callWorker } from '../../messaging/client';
 import { Notice, ProgressBar } from '../components';
 import { saveFile } from '../download';
 import { errorText } from '../errors';
-import { formatBytes, formatNumber, t } from '../i18n';
+import { formatBytes, t, tCount } from '../i18n';
 import { importErrorText } from './import-errors';
 import { ImportSummaryView } from './ImportSummaryView';
 
@@ -250,7 +250,7 @@ function WhoAreYou(props: { participants: ParticipantSummary[]; onChoose: (me: s
             <label class="choice" key={p.name}>
               <input type="radio" name="me" value={p.name} checked={choice === p.name} onChange={() => setChoice(p.name)} />
               <span>
-                {p.name} <span class="hint">({t('importMessageCount', formatNumber(p.messages))})</span>
+                {p.name} <span class="hint">({tCount('importMessageCount', p.messages)})</span>
               </span>
             </label>
           ))}

@@ -1,6 +1,6 @@
 import type { Warning } from '../../export/types';
 import { localTimestampToDate, type ImportSummary } from '../../import/summary';
-import { formatBytes, formatDateTime, formatNumber, t, type MessageKey } from '../i18n';
+import { formatBytes, formatDateTime, formatNumber, t, tCount, type CountedMessage, type MessageKey } from '../i18n';
 
 // Parser warnings have stable codes; these get words of our own, others show the parser's text.
 const WARNING_TEXT: Record<string, MessageKey> = {
@@ -9,16 +9,20 @@ const WARNING_TEXT: Record<string, MessageKey> = {
   'date-order-from-locale': 'warnDateOrderFromLocale',
   'me-unknown': 'warnMeUnknown',
   'me-not-found': 'warnMeNotFound',
+  'invalid-utf8': 'warnInvalidUtf8',
+};
+const COUNTED_WARNING_TEXT: Record<string, CountedMessage> = {
   'media-omitted': 'warnMediaOmitted',
   'media-not-included': 'warnMediaNotIncluded',
   'media-missing': 'warnMediaMissing',
   'media-unreferenced': 'warnMediaUnreferenced',
-  'invalid-utf8': 'warnInvalidUtf8',
 };
 
 export function warningText(warning: Warning): string {
+  const counted = COUNTED_WARNING_TEXT[warning.code];
+  if (counted) return tCount(counted, warning.count ?? 1);
   const key = WARNING_TEXT[warning.code];
-  return key ? t(key, formatNumber(warning.count ?? 1)) : warning.message;
+  return key ? t(key) : warning.message;
 }
 
 function when(value: string | null): string {
@@ -42,9 +46,7 @@ export function ImportSummaryView(props: { summary: ImportSummary }) {
         <dd>{s.participants.join(', ')}</dd>
         <dt>{t('importMedia')}</dt>
         <dd data-testid="summary-media">
-          {s.mediaFiles > 0
-            ? t('importMediaFiles', [formatNumber(s.mediaFiles), formatBytes(s.mediaBytes)])
-            : t('importMediaNone')}
+          {s.mediaFiles > 0 ? tCount('importMediaFiles', s.mediaFiles, [formatBytes(s.mediaBytes)]) : t('importMediaNone')}
         </dd>
         <dt>{t('importUnreadable')}</dt>
         <dd data-testid="summary-unreadable">{formatNumber(s.unreadableLines)}</dd>

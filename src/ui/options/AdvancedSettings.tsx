@@ -3,7 +3,7 @@
 import { useId } from 'preact/hooks';
 import type { KeyStateView, Settings } from '../../messaging/protocol';
 import { formatKeyId } from '../components';
-import { t } from '../i18n';
+import { t, tCount } from '../i18n';
 import { KeyTypeChoice } from './KeyTypeChoice';
 
 export const UNLOCK_TIMEOUT_CHOICES = [5, 15, 30, 60] as const;
@@ -48,7 +48,7 @@ export function AdvancedSettings(props: {
         >
           {choices.map((m) => (
             <option key={m} value={String(m)}>
-              {t('minutes', String(m))}
+              {tCount('minutes', m)}
             </option>
           ))}
         </select>

@@ -1,0 +1,134 @@
+// @vitest-environment happy-dom
+// The import page with the real pipeline (parser, backup writer, fake IndexedDB for the MAC key);
+// only the worker is faked, at the client.ts seam.
+import { readFileSync } from 'node:fs';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { openBackup } from '../../src/backup/reader';
+import { BACKUP_FILE_NAME } from '../../src/import/file-name';
+import { ImportApp } from '../../src/ui/import/ImportApp';
+import { clearKeys, SEED, storeTestKey } from '../import/helpers';
+import { captureDownloads, configuredState, FakeWorker } from './fake-worker';
+
+const worker = vi.hoisted(() => ({ current: null as null | { call: (type: never, payload: never) => Promise<unknown> } }));
+vi.mock('../../src/messaging/client', () => ({
+  callWorker: (type: never, payload: never) => worker.current!.call(type, payload),
+}));
+
+let fake: FakeWorker;
+beforeEach(async () => {
+  // The page stamps backups with the extension's version, from the manifest.
+  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'ChatSeal', version: '0.1.0' });
+  fake = new FakeWorker();
+  worker.current = fake;
+  const record = await storeTestKey('classic');
+  fake.state = configuredState({ keyId: record.keyId, recipient: record.recipient, keyType: 'classic' });
+});
+afterEach(async () => {
+  cleanup();
+  await clearKeys();
+});
+
+function pick(name: string, fixture: string) {
+  const bytes = readFileSync(`test/fixtures/whatsapp/${fixture}`);
+  const file = new File([bytes], name);
+  fireEvent.change(screen.getByLabelText('WhatsApp export file (.txt or .zip)'), { target: { files: [file] } });
+}
+
+describe('import page', () => {
+  it('asks who you are, shows the summary, and saves an encrypted backup named by date', async () => {
+    const downloads = captureDownloads();
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Choose a WhatsApp export' });
+    pick('WhatsApp Chat - Priya Raman.zip', 'ios-media.zip');
+
+    await screen.findByRole('heading', { name: 'Which one is you?' });
+    expect(screen.getByRole('radio', { name: /Priya Raman/ })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Choose who you are, or “None of these”.');
+    fireEvent.click(screen.getByRole('radio', { name: /Felix Braun/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+
+    await screen.findByRole('heading', { name: 'Check the chat' });
+    expect(screen.getByTestId('summary-messages').textContent).toBe('8');
+    expect(screen.getByTestId('summary-media').textContent).toBe('2 files (206 bytes)');
+    expect(screen.getByTestId('summary-unreadable').textContent).toBe('0');
+    expect(screen.getByText('1 attachment names a file the export did not include.')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Encrypt and save backup' }));
+    await screen.findByRole('heading', { name: 'Backup saved' });
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]!.name).toMatch(BACKUP_FILE_NAME);
+    expect(screen.getByRole('status').textContent).toContain(downloads[0]!.name);
+
+    const verified = await openBackup(() => downloads[0]!.blob.stream() as ReadableStream<Uint8Array>, [{ seed: SEED, type: 'classic' }], async () => undefined);
+    expect(verified.entries.map((e) => e.name.replace(/[0-9a-f]{64}/, 'H'))).toEqual([
+      expect.stringMatching(/^media\/H\.(jpg|opus)$/),
+      expect.stringMatching(/^media\/H\.(jpg|opus)$/),
+      'chat.json.gz',
+      'manifest.json',
+      'manifest.mac',
+      'padding',
+    ]);
+    expect(verified.manifest).toMatchObject({ app: { version: '0.1.0' }, messages: { count: 8 } });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Save again' }));
+    expect(downloads.map((d) => d.name)).toEqual([downloads[0]!.name, downloads[0]!.name]);
+  });
+
+  it('accepts "None of these"', async () => {
+    captureDownloads();
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Choose a WhatsApp export' });
+    pick('WhatsApp Chat with Jonas Weber.txt', 'sample-android.txt');
+    await screen.findByRole('heading', { name: 'Which one is you?' });
+    fireEvent.click(screen.getByRole('radio', { name: 'None of these' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Check the chat' });
+    expect(screen.getByText('You chose “None of these”, so the backup does not say which messages you sent.')).toBeTruthy();
+  });
+
+  it('explains a file that is not a WhatsApp export', async () => {
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Choose a WhatsApp export' });
+    const file = new File(['just some notes\nnothing else\n'], 'notes.txt');
+    fireEvent.change(screen.getByLabelText('WhatsApp export file (.txt or .zip)'), { target: { files: [file] } });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/does not look like a WhatsApp chat export/);
+  });
+
+  it('without a key, sends the user to the options page', async () => {
+    fake.state = { configured: false, pendingSetup: false };
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Set up your backup key first' });
+    const link = screen.getByRole('link', { name: 'Open ChatSeal settings' }) as HTMLAnchorElement;
+    expect(link.getAttribute('href')).toMatch(/\/options\.html$/);
+    expect(screen.queryByLabelText('WhatsApp export file (.txt or .zip)')).toBeNull();
+  });
+
+  it('shows a progress bar while encrypting', async () => {
+    captureDownloads();
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Choose a WhatsApp export' });
+    pick('WhatsApp Chat - Priya Raman.zip', 'ios-media.zip');
+    await screen.findByRole('heading', { name: 'Which one is you?' });
+    fireEvent.click(screen.getByRole('radio', { name: /Felix Braun/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Check the chat' });
+    // Hold the key until the progress bar has been seen.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const answer = fake.handlers['backup.getKey']!;
+    fake.on('backup.getKey', async (p) => {
+      await held;
+      return answer(p);
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Encrypt and save backup' }));
+    await screen.findByRole('heading', { name: 'Encrypting…' });
+    const bar = screen.getByLabelText('Encrypting the backup');
+    expect(bar.tagName).toBe('PROGRESS');
+    expect(bar.closest('[aria-live]')).not.toBeNull();
+    release();
+    await screen.findByRole('heading', { name: 'Backup saved' });
+  });
+});

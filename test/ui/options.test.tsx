@@ -1,0 +1,318 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { digitsToSeed, seedToIdentity } from '../../src/crypto/keys';
+import { OptionsApp } from '../../src/ui/options/OptionsApp';
+import { captureDownloads, configuredState, DIGITS, FakeWorker, GROUPS, KEY_ID, pendingKey } from './fake-worker';
+
+const worker = vi.hoisted(() => ({ current: null as null | { call: (type: never, payload: never) => Promise<unknown> } }));
+vi.mock('../../src/messaging/client', () => ({
+  callWorker: (type: never, payload: never) => worker.current!.call(type, payload),
+}));
+
+let fake: FakeWorker;
+beforeEach(() => {
+  fake = new FakeWorker();
+  worker.current = fake;
+});
+afterEach(cleanup);
+
+const type = (field: HTMLElement, value: string) => fireEvent.input(field, { target: { value } });
+const SLOW = { timeout: 5000 }; // the password policy loads zxcvbn's dictionaries on first use
+
+async function startSetup(method: RegExp) {
+  render(<OptionsApp />);
+  await screen.findByRole('heading', { name: 'Protect your backups' });
+  fireEvent.click(screen.getByRole('radio', { name: method }));
+  fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+}
+
+describe('first run', () => {
+  it('explains who holds the key and offers the three ways, 64-digit key first', async () => {
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Protect your backups' });
+    expect(screen.getByText(/If you lose your 64-digit key or password, nobody — not ChatSeal, not Google — can restore your backups/)).toBeTruthy();
+    const key = screen.getByRole('radio', { name: /Use a 64-digit key \(recommended\)/ }) as HTMLInputElement;
+    const password = screen.getByRole('radio', { name: /Use a password/ }) as HTMLInputElement;
+    const existing = screen.getByRole('radio', { name: /I already have a key/ }) as HTMLInputElement;
+    expect([key.checked, password.checked, existing.checked]).toEqual([true, false, false]);
+    expect((screen.getByRole('radio', { name: /Post-quantum/ }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('radio', { name: /Classic \(works with age 1.1\)/ }) as HTMLInputElement).checked).toBe(false);
+  });
+});
+
+describe('64-digit key setup', () => {
+  it('shows the key in 16 groups, asks for two groups back, and only then says backups are on', async () => {
+    await startSetup(/Use a 64-digit key/);
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+    expect(fake.callsOf('key.beginSetup')).toEqual([{ keyType: 'pq' }]);
+    const groups = within(screen.getByRole('list', { name: 'Your 64-digit key, in 16 groups of 4' })).getAllByRole('listitem');
+    expect(groups.map((g) => g.getAttribute('data-group'))).toEqual(GROUPS);
+    expect(groups[6]!.getAttribute('aria-label')).toBe(`Group 7: ${GROUPS[6]!.split('').join(' ')}`);
+    expect(screen.queryByRole('heading', { name: 'Backups are on' })).toBeNull();
+
+    screen.getByRole('group', { name: 'Type groups 3 and 11 to confirm you saved it' });
+    type(screen.getByLabelText('Group 3'), GROUPS[2]!);
+    type(screen.getByLabelText('Group 11'), '0000');
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Group 11 does not match your key. Look at what you saved and try again.');
+    expect(screen.queryByRole('heading', { name: 'Backups are on' })).toBeNull();
+
+    type(screen.getByLabelText('Group 11'), GROUPS[10]!.toUpperCase());
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    await screen.findByRole('heading', { name: 'Backups are on' });
+    expect(fake.callsOf('key.confirmSetup').at(-1)).toEqual({ answers: [GROUPS[2], GROUPS[10]!.toUpperCase()] });
+    expect(screen.getByText(/0f1e 2d3c 4b5a 6978/)).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    await screen.findByRole('heading', { name: 'Backup key' });
+  });
+
+  it('makes a classic key when chosen under Advanced', async () => {
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Protect your backups' });
+    fireEvent.click(screen.getByRole('radio', { name: /Classic/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+    expect(fake.callsOf('key.beginSetup')).toEqual([{ keyType: 'classic' }]);
+  });
+
+  it('downloads a recovery kit holding this key, and copies the key', async () => {
+    const downloads = captureDownloads();
+    const writeText = vi.fn(async () => undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await startSetup(/Use a 64-digit key/);
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Download recovery kit' }));
+    expect(downloads.map((d) => d.name)).toEqual([`ChatSeal-recovery-kit-${KEY_ID}.html`]);
+    const kit = await downloads[0]!.blob.text();
+    expect(kit).toContain(`data-digits="${DIGITS}"`);
+    expect(kit).toContain(pendingKey().identity);
+    expect(kit).toContain('ChatSeal will never ask you for this key.');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(GROUPS.join(' ')));
+    await screen.findByText(/Key copied/);
+    expect(screen.getByRole('button', { name: 'Print' })).toBeTruthy();
+  });
+
+  it('drops the shown key when the user goes back', async () => {
+    await startSetup(/Use a 64-digit key/);
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+    fireEvent.click(screen.getByRole('button', { name: 'Back' }));
+    await screen.findByRole('heading', { name: 'Protect your backups' });
+    expect(fake.callsOf('key.cancelSetup')).toHaveLength(1);
+    expect(document.body.textContent).not.toContain(GROUPS[0]! + GROUPS[1]!);
+  });
+});
+
+describe('password setup', () => {
+  it('rates the password live, refuses a weak one with the reason, and needs it typed twice', async () => {
+    await startSetup(/Use a password/);
+    await screen.findByRole('heading', { name: 'Choose a password' });
+    expect(screen.getByText(/Anyone who gets that file can try guesses offline/)).toBeTruthy();
+
+    type(screen.getByLabelText('Password'), 'sunshine1');
+    expect(await screen.findByText(/Too weak: someone who stole your key file could guess it in about/, undefined, SLOW)).toBeTruthy();
+    expect(screen.getByLabelText('Password strength').tagName).toBe('METER');
+    fireEvent.click(screen.getByRole('button', { name: 'Turn on backups' }));
+    expect((await screen.findByRole('alert', undefined, SLOW)).textContent).toMatch(/^Too weak/);
+    expect(fake.callsOf('key.setupWithPassword')).toHaveLength(0);
+
+    const strong = 'my grandmother kept eleven blue herons by the old mill pond';
+    type(screen.getByLabelText('Password'), strong);
+    type(screen.getByLabelText('Type the password again'), strong + 'x');
+    fireEvent.click(screen.getByRole('button', { name: 'Turn on backups' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The two passwords do not match.'), SLOW);
+
+    type(screen.getByLabelText('Type the password again'), strong);
+    fireEvent.click(screen.getByRole('button', { name: 'Turn on backups' }));
+    await screen.findByRole('heading', { name: 'Backups are on' }, SLOW);
+    expect(fake.callsOf('key.setupWithPassword')).toEqual([{ password: strong, keyType: 'pq', generated: false }]);
+    expect(screen.getByRole('button', { name: 'Download key file' })).toBeTruthy();
+  });
+
+  it('suggests a passphrase from the worker, fills the field and marks it generated', async () => {
+    await startSetup(/Use a password/);
+    await screen.findByRole('heading', { name: 'Choose a password' });
+    fireEvent.click(screen.getByRole('button', { name: 'Suggest a passphrase' }));
+    await waitFor(() => expect(fake.suggested).toHaveLength(1));
+    const passphrase = fake.suggested[0]!;
+    await waitFor(() => expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe(passphrase));
+    expect(passphrase.split('-').length).toBeGreaterThanOrEqual(6);
+    expect((screen.getByLabelText('Password') as HTMLInputElement).type).toBe('text');
+    expect(await screen.findByText('Strong enough: a passphrase of random words.', undefined, SLOW)).toBeTruthy();
+    type(screen.getByLabelText('Type the password again'), passphrase);
+    fireEvent.click(screen.getByRole('button', { name: 'Turn on backups' }));
+    await screen.findByRole('heading', { name: 'Backups are on' }, SLOW);
+    expect(fake.callsOf('key.setupWithPassword')).toEqual([{ password: passphrase, keyType: 'pq', generated: true }]);
+  });
+
+  it('downloads the key file after setup', async () => {
+    const downloads = captureDownloads();
+    await startSetup(/Use a password/);
+    await screen.findByRole('heading', { name: 'Choose a password' });
+    fireEvent.click(screen.getByRole('button', { name: 'Suggest a passphrase' }));
+    await waitFor(() => expect((screen.getByLabelText('Password') as HTMLInputElement).value).not.toBe(''));
+    type(screen.getByLabelText('Type the password again'), (screen.getByLabelText('Password') as HTMLInputElement).value);
+    fireEvent.click(screen.getByRole('button', { name: 'Turn on backups' }));
+    await screen.findByRole('heading', { name: 'Backups are on' }, SLOW);
+    fireEvent.click(screen.getByRole('button', { name: 'Download key file' }));
+    await waitFor(() => expect(downloads.map((d) => d.name)).toEqual([`ChatSeal-key-file-${KEY_ID}.age`]));
+    expect(await downloads[0]!.blob.text()).toBe('age-encryption');
+  });
+});
+
+describe('I already have a key', () => {
+  it('refuses malformed input at once, shows the key id to compare, and saves with the chosen type', async () => {
+    await startSetup(/I already have a key/);
+    await screen.findByRole('heading', { name: 'Use your existing key' });
+    const field = screen.getByLabelText('Your 64-digit key');
+    type(field, DIGITS.slice(1));
+    expect(await screen.findByText('That is 63 digits; a key has 64.')).toBeTruthy();
+    expect(fake.callsOf('key.previewExisting')).toHaveLength(0);
+    type(field, `${DIGITS.slice(0, 10)}o${DIGITS.slice(11)}`);
+    expect(await screen.findByText(/“o” in group 3 cannot be part of a key/)).toBeTruthy();
+
+    type(field, GROUPS.join(' ').toUpperCase());
+    expect((await screen.findByTestId('existing-key-id')).textContent).toBe('0f1e 2d3c 4b5a 6978');
+    expect(screen.getByText(/compare it with the key id on your recovery kit/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('radio', { name: /Classic/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Use this key' }));
+    await screen.findByRole('heading', { name: 'Backups are on' });
+    expect(fake.callsOf('key.setupExisting')).toEqual([{ keyText: GROUPS.join(' ').toUpperCase(), keyType: 'classic' }]);
+  });
+
+  it('selects the type an age identity carries', async () => {
+    fake.on('key.previewExisting', () => ({ ok: true, keyId: KEY_ID, keyType: 'classic' }));
+    await startSetup(/I already have a key/);
+    await screen.findByRole('heading', { name: 'Use your existing key' });
+    type(screen.getByLabelText('Your 64-digit key'), seedToIdentity(digitsToSeed(DIGITS), 'classic'));
+    await screen.findByTestId('existing-key-id');
+    await waitFor(() => expect((screen.getByRole('radio', { name: /Classic/ }) as HTMLInputElement).checked).toBe(true));
+  });
+});
+
+describe('managing a key', () => {
+  it('shows the key, a due reminder, and checks the key with typo help', async () => {
+    fake.state = configuredState({ reminderDue: true, lastCheckedAt: null });
+    fake.on('key.check', () => ({ ok: false, reason: 'wrong-key', typo: { groups: [7], kind: 'digit' } }));
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    expect(screen.getByTestId('reminder-banner').textContent).toContain('Do you still have your 64-digit key?');
+    expect(screen.getByTestId('key-id').textContent).toBe('0f1e 2d3c 4b5a 6978');
+    expect(screen.getByText('Post-quantum (recommended)', { selector: 'dd' })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Check my key' }));
+    const form = screen.getByRole('form', { name: 'Check my key' });
+    type(within(form).getByLabelText('Your 64-digit key'), DIGITS);
+    fireEvent.click(within(form).getByRole('button', { name: 'Check' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('That is not your key. Group 7 looks wrong: one digit there seems mistyped.');
+    expect(fake.callsOf('key.check')).toEqual([{ keyText: DIGITS }]);
+  });
+
+  it('says the recovery kit can only be made while the key is shown', async () => {
+    fake.state = configuredState();
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    expect(screen.getByText(/a recovery kit can only be made while the key is shown during setup/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Download recovery kit' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('saves the reminder and Advanced settings', async () => {
+    fake.state = configuredState();
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Remind me every two weeks to check my key' }));
+    await waitFor(() => expect(fake.callsOf('settings.set')).toEqual([{ reminderEnabled: false }]));
+    expect((screen.getByLabelText('Age recipient (for experts)') as HTMLInputElement).value).toBe('age1pq1examplerecipient');
+    fireEvent.change(screen.getByLabelText('Forget an unlocked key after'), { target: { value: '30' } });
+    fireEvent.click(screen.getByRole('radio', { name: /Classic/ }));
+    await waitFor(() => expect(fake.callsOf('settings.set')).toEqual([{ reminderEnabled: false }, { unlockTimeoutMinutes: 30 }, { newKeyType: 'classic' }]));
+  });
+
+  it('turns off only after DELETE is typed', async () => {
+    fake.state = configuredState();
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    fireEvent.click(screen.getByRole('button', { name: 'Turn off' }));
+    expect(screen.getByText('This deletes your key from this computer.')).toBeTruthy();
+    const del = screen.getByRole('button', { name: 'Delete my key from this computer' }) as HTMLButtonElement;
+    expect(del.disabled).toBe(true);
+    type(screen.getByLabelText('Type DELETE to confirm'), 'delete');
+    expect(del.disabled).toBe(true);
+    type(screen.getByLabelText('Type DELETE to confirm'), 'DELETE');
+    expect(del.disabled).toBe(false);
+    fireEvent.click(del);
+    await screen.findByRole('heading', { name: 'Protect your backups' });
+    expect(fake.callsOf('key.turnOff')).toEqual([{ confirm: 'DELETE' }]);
+    expect(screen.getByText('Your key was deleted from this computer. Backups are off.')).toBeTruthy();
+  });
+
+  it('changes the password (password mode)', async () => {
+    fake.state = configuredState({ mode: 'password' });
+    fake.on('key.changePassword', (p) => (p.currentPassword === 'old one' ? { ok: true } : { ok: false, reason: 'wrong-password' }));
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    expect(screen.getByRole('button', { name: 'Check my password' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Change password' }));
+    const form = screen.getByRole('form', { name: 'Change password' });
+    type(within(form).getByLabelText('Current password'), 'wrong');
+    const next = 'seven purple otters negotiate with the harbour master at dawn';
+    type(within(form).getByLabelText('New password'), next);
+    type(within(form).getByLabelText('Type the password again'), next);
+    fireEvent.click(within(form).getByRole('button', { name: 'Save new password' }));
+    expect((await screen.findByRole('alert', undefined, SLOW)).textContent).toBe('That is not your password.');
+    type(within(form).getByLabelText('Current password'), 'old one');
+    fireEvent.click(within(form).getByRole('button', { name: 'Save new password' }));
+    expect(await screen.findByText('Your password was changed.', undefined, SLOW)).toBeTruthy();
+    expect(fake.callsOf('key.changePassword').at(-1)).toEqual({ currentPassword: 'old one', newPassword: next, generated: false });
+  });
+
+  it('rotates: proves the current key, then runs the setup for a new one', async () => {
+    fake.state = configuredState();
+    fake.on('key.rotate', (p) => ({ ok: true, keyId: 'aaaabbbbccccdddd', pending: { ...pendingKey(p.keyType), keyId: 'aaaabbbbccccdddd' } }));
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    fireEvent.click(screen.getByRole('button', { name: 'Rotate key' }));
+    const form = screen.getByRole('form', { name: 'Rotate key' });
+    type(within(form).getByLabelText('Your current 64-digit key'), DIGITS);
+    fireEvent.click(within(form).getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Choose your new key' });
+    expect(fake.callsOf('key.check')).toEqual([{ keyText: DIGITS }]);
+    expect(screen.queryByRole('radio', { name: /I already have a key/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+    expect(fake.callsOf('key.rotate')).toEqual([{ current: { keyText: DIGITS }, mode: 'key', keyType: 'pq' }]);
+    type(screen.getByLabelText('Group 3'), GROUPS[2]!);
+    type(screen.getByLabelText('Group 11'), GROUPS[10]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    await screen.findByRole('heading', { name: 'Backups are on' });
+    expect(screen.getByText(/Older backups still open with it/)).toBeTruthy();
+  });
+
+  it('refuses to start a rotation with a wrong current key', async () => {
+    fake.state = configuredState();
+    fake.on('key.check', () => ({ ok: false, reason: 'old-key' }));
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    fireEvent.click(screen.getByRole('button', { name: 'Rotate key' }));
+    type(screen.getByLabelText('Your current 64-digit key'), DIGITS);
+    fireEvent.click(within(screen.getByRole('form', { name: 'Rotate key' })).getByRole('button', { name: 'Continue' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/one of your older keys/);
+    expect(screen.queryByRole('heading', { name: 'Choose your new key' })).toBeNull();
+    expect(fake.callsOf('key.rotate')).toHaveLength(0);
+  });
+});
+
+describe('failures', () => {
+  it('says what to do when the worker does not answer', async () => {
+    const { WorkerError } = await import('../../src/messaging/errors');
+    fake.on('key.getState', () => {
+      throw new WorkerError('unreachable', 'Could not establish connection.');
+    });
+    render(<OptionsApp />);
+    expect((await screen.findByRole('alert')).textContent).toBe('ChatSeal’s background service did not answer. Reload this page and try again.');
+  });
+});
