@@ -2,7 +2,7 @@
 // appears at the destination until it is complete.
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, rmSync } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, ExitCode } from './exit-codes';
 
@@ -110,7 +110,9 @@ function tempName(target: string, suffix: string): string {
  * move is a rename, runs `fill` on it, and on any failure removes it again.
  */
 export async function withTempDirNextTo<T>(target: string, fill: (dir: string) => Promise<T>): Promise<{ dir: string; result: T }> {
-  const dir = tempName(resolve(target), '.tmp');
+  // Next to where the files will really land (through a symbolic link, too), so moving is a rename.
+  const real = await realpath(target).catch(() => resolve(target));
+  const dir = tempName(real, '.tmp');
   try {
     await mkdir(dir, { mode: 0o700 });
   } catch (e) {
@@ -170,8 +172,10 @@ export async function destinationState(dest: string): Promise<'missing' | 'empty
  */
 export async function moveIntoPlace(tempDir: string, dest: string): Promise<void> {
   const state = await destinationState(dest);
+  // A symbolic link to a folder is filled, not replaced: rename() would swap out the link itself.
+  const isLink = state !== 'missing' && (await lstat(dest).then((i) => i.isSymbolicLink(), () => false));
   try {
-    if (state === 'missing' || state === 'empty') {
+    if (state === 'missing' || (state === 'empty' && !isLink)) {
       await rename(tempDir, dest);
       untrackTemp(tempDir);
       return;
