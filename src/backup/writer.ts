@@ -7,7 +7,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encryptAgeStream } from '../age/encrypt';
 import { isKeyId } from '../age/keyid';
-import { toHex, utf8Encode } from '../crypto/bytes';
+import { sha256Hex, toHex, utf8Encode } from '../crypto/bytes';
 import {
   buildManifest,
   CHAT_NAME,
@@ -100,7 +100,7 @@ export class BackupWriter {
       const extension = ext.toLowerCase();
       if (!MEDIA_EXT.test(extension)) throw new RangeError(`a media extension is 1-10 letters or digits, got ${JSON.stringify(ext)}`);
       if (data instanceof Uint8Array) {
-        const digest = toHex(sha256(data));
+        const digest = await sha256Hex(data); // WebCrypto: native, and the bytes are in memory anyway
         return this.writeMedia(extension, digest, data.length, async () => this.write(data));
       }
       if (data instanceof ReadableStream) {
@@ -166,7 +166,7 @@ export class BackupWriter {
     await this.write(tarHeader(name, bytes.length, this.mtime));
     await this.write(bytes);
     await this.writeZeros(dataPadding(bytes.length));
-    return { name, size: bytes.length, sha256: toHex(sha256(bytes)) };
+    return { name, size: bytes.length, sha256: await sha256Hex(bytes) };
   }
 
   private async writeMedia(ext: string, digest: string, size: number, body: () => Promise<void>): Promise<MediaRef> {

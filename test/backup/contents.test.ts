@@ -95,7 +95,7 @@ describe('ContentChecker', () => {
     expect((await check(tar([good[0]!, ['notes.txt', prngBytes(3)]])))?.recognised).toBe(true);
   });
 
-  it('on pass 2 releases entries that match pass 1, and refuses ones that do not', async () => {
+  it('on pass 2 releases entries that match pass 1 in name and size, and refuses ones that do not', async () => {
     const first = new ContentChecker();
     await first.push(tar(good));
     const seen = first.end().entries;
@@ -107,6 +107,8 @@ describe('ContentChecker', () => {
     second.end();
     expect(released).toEqual([MEDIA, 'chat.json.gz', 'manifest.json', 'manifest.mac']);
     const differing = new ContentChecker(async () => undefined, seen);
-    await expect(differing.push(tar([[MEDIA, prngBytes(700, 'other')], ...good.slice(1)]))).rejects.toThrow(/differs from the first read/);
+    await expect(differing.push(tar([[MEDIA, prngBytes(701)], ...good.slice(1)]))).rejects.toThrow(/differs from the first read/);
+    const renamed = new ContentChecker(async () => undefined, seen);
+    await expect(renamed.push(tar([[`media/${'b'.repeat(64)}.png`, prngBytes(700)], ...good.slice(1)]))).rejects.toThrow(/differs from the first read/);
   });
 });
