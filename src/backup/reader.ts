@@ -20,8 +20,8 @@ export interface UnlockedKey {
   type?: KeyType;
 }
 
-/** A re-readable backup: called once per pass, each call a fresh stream of the same bytes. */
-export type Source = () => ReadableStream<Uint8Array>;
+import type { Source } from '../age/gate';
+export type { Source };
 
 export interface BackupInspection {
   /** From the key-id stanza; null when the file has none. */
