@@ -1,6 +1,7 @@
 // Issue 2, Done when 2 (a) and (b), 64-digit key: a classic key set up through the options page, a
 // WhatsApp export encrypted through the import page, and the saved file opened by tools that are
 // not the extension: the ChatSeal CLI, and Debian's age 1.1 with the recovery kit's identity.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
@@ -85,4 +86,55 @@ test('64-digit classic key: import page backup opens with the CLI and with age 1
   const lines = ['Confirmation: LX7Q2P', 'Did you see the flight prices for Lisbon?', 'Jonas Weber'];
   const { session: _memoryOnly, ...persisted } = await dumpWorkerStorage(ext.sw);
   expect(findText(persisted, lines)).toEqual([]);
+});
+
+test('a .zip export with media: the media entries come first, byte for byte', async ({ ext, downloads, tmp }) => {
+  const options = await OptionsPage.open(ext);
+  const setup = await options.setUpKey(downloads, 'classic');
+  const kit = parseRecoveryKit(setup.kit);
+
+  const importPage = await ImportPage.openFromPopup(ext);
+  const zip = fixturePath('whatsapp', 'ios-media.zip');
+  const { saved, summary } = await importPage.encryptExport(downloads, zip, 'Felix Braun');
+  expect(summary['Media']).toMatch(/^2 files/);
+  const backup = path.join(tmp, 'backup.age');
+  fs.writeFileSync(backup, saved.bytes);
+
+  // Debian's age and tar: media/<sha256>.<ext> first, then FORMAT.md's fixed tail.
+  const tarFile = path.join(tmp, 'backup.tar');
+  await ageDecryptWithIdentity(kit.identity, backup, tarFile);
+  const entries = await tarList(tarFile);
+  expect(entries.slice(-4)).toEqual(['chat.json.gz', 'manifest.json', 'manifest.mac', 'padding']);
+  const media = entries.slice(0, -4);
+  expect(media).toHaveLength(2);
+  for (const name of media) expect(name).toMatch(/^media\/[0-9a-f]{64}\.[a-z0-9]+$/);
+
+  // Each media entry is an attachment from the zip, named by its SHA-256.
+  const unpacked = path.join(tmp, 'unpacked');
+  fs.mkdirSync(unpacked);
+  await runOk('tar', ['-xf', tarFile, '-C', unpacked]);
+  const originals = ['00000003-PHOTO-2026-11-20-09-14-30.jpg', '00000004-AUDIO-2026-11-20-09-15-11.opus'].map((f) =>
+    fs.readFileSync(fixturePath('whatsapp', 'ios-media', f)),
+  );
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  expect(media.map((m) => sha(fs.readFileSync(path.join(unpacked, m)))).sort()).toEqual(originals.map(sha).sort());
+  for (const m of media) expect(path.basename(m).split('.')[0]).toBe(sha(fs.readFileSync(path.join(unpacked, m))));
+
+  // The import page and the CLI's `encrypt` (the same job from a terminal) make the same chat of
+  // it: both backups decrypt (with the CLI) to one document, apart from capture times and version.
+  // (`convert` is not the reference here: it carries no media, so it cannot mark any captured.)
+  const keyFile = path.join(tmp, 'key.txt');
+  fs.writeFileSync(keyFile, `${kit.identity}\n`, { mode: 0o600 });
+  const cliBackup = path.join(tmp, 'cli.age');
+  const encrypted = await chatseal(['encrypt', zip, '-o', cliBackup, '--me', 'Felix Braun', '--key-file', keyFile, '--key-type', 'classic']);
+  expect(encrypted.code, encrypted.stderr).toBe(0);
+  const docs = [];
+  for (const [name, file] of [['from-page', backup], ['from-cli', cliBackup]] as const) {
+    const out = path.join(tmp, name);
+    const decrypted = await chatseal(['decrypt', file, '-o', out, '--key-file', keyFile]);
+    expect(decrypted.code, decrypted.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(out, 'media')).sort()).toEqual(media.map((m) => path.basename(m)).sort());
+    docs.push(comparable(readJson(path.join(out, 'chat.json'))));
+  }
+  expect(docs[0]).toEqual(docs[1]);
 });
