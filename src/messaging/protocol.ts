@@ -132,7 +132,6 @@ export interface PageToWorker {
 }
 
 /** Capture traffic from content scripts on chat origins. Reserved: no chat site is supported yet. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ContentToWorker {}
 
 export type PageRequestType = keyof PageToWorker;

@@ -3,7 +3,7 @@
 // only the worker is faked, at the client.ts seam.
 import { readFileSync } from 'node:fs';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { openBackup } from '../../src/backup/reader';
 import { BACKUP_FILE_NAME } from '../../src/import/file-name';
@@ -130,5 +130,27 @@ describe('import page', () => {
     expect(bar.closest('[aria-live]')).not.toBeNull();
     release();
     await screen.findByRole('heading', { name: 'Backup saved' });
+  });
+});
+
+describe('import page, drag and drop', () => {
+  // Browsers define on<event> properties for drag events, which is how Preact picks the event name
+  // ("dragover", not "DragOver"); happy-dom lacks them, so they are declared here as browsers have them.
+  beforeAll(() => {
+    for (const name of ['ondragover', 'ondragleave', 'ondrop']) {
+      if (!(name in HTMLElement.prototype)) Object.defineProperty(HTMLElement.prototype, name, { value: null, writable: true, configurable: true });
+    }
+  });
+
+  it('takes a file dropped on the drop zone', async () => {
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Choose a WhatsApp export' });
+    const zone = screen.getByText('Or drop the file here.').closest('.drop-zone')!;
+    const file = new File([readFileSync('test/fixtures/whatsapp/sample-android.txt')], 'WhatsApp Chat with Jonas Weber.txt');
+    fireEvent.dragOver(zone);
+    await waitFor(() => expect(zone.classList.contains('active')).toBe(true));
+    fireEvent.drop(zone, { dataTransfer: { files: [file] } });
+    await screen.findByRole('heading', { name: 'Which one is you?' });
+    expect(screen.getByRole('radio', { name: /Jonas Weber/ })).toBeTruthy();
   });
 });

@@ -38,7 +38,6 @@ export function KeySetup(props: { keyType: KeyType; rotateFrom?: KeySecret; onDo
       current = false;
     };
     // The key is made once per mount: a new key type means a new KeySetup.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   async function back() {
