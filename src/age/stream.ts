@@ -182,7 +182,9 @@ function lastChunkError(
         return new AgeError('payload', `data follows the final chunk (chunk ${counter})`, { chunk: counter, offset: start, keyId });
       }
     }
-    if (!plausible(base + sealed.length - TAG_SIZE)) {
+    // A 16-byte last chunk after full ones could only be an empty final chunk, which no valid
+    // file has; so it is a cut, like a length the writer cannot produce.
+    if (!plausible(base + sealed.length - TAG_SIZE) || (sealed.length === TAG_SIZE && counter > 0)) {
       return new AgeError('truncated', `the file ends inside chunk ${counter}`, { chunk: counter, offset: start, keyId });
     }
   }

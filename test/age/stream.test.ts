@@ -79,6 +79,9 @@ describe('decryptPayload', () => {
     const cut = file.subarray(0, file.length - 1);
     expect(await run(cut)).toMatchObject({ kind: 'payload' });
     expect(await run(cut, { plausibleLength: padded })).toMatchObject({ kind: 'truncated' });
+    const sixteen = file.subarray(0, file.length - CHUNK_WITH_TAG + 16); // 16 bytes into the last chunk
+    expect(await run(sixteen)).toMatchObject({ kind: 'payload' });
+    expect(await run(sixteen, { plausibleLength: padded })).toMatchObject({ kind: 'truncated' });
   });
 
   it('calls bytes appended after a short final chunk corrupted, found by the plausible prefix', async () => {

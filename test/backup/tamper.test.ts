@@ -126,6 +126,7 @@ describe('tampering with a backup', () => {
     for (let k = 0; k < chunks; k++) {
       const boundary = headerSize + NONCE_SIZE + k * CHUNK_WITH_TAG;
       cuts.push(boundary - 1, boundary, boundary + 1);
+      if (k > 0) cuts.push(boundary + 16); // would look like an (invalid) empty final chunk
     }
     cuts.push(file.length - 1, file.length - 16, file.length - 17);
     for (const cut of cuts) {
