@@ -45,10 +45,13 @@ test('64-digit classic key: import page backup opens with the CLI and with age 1
 
   // Encrypt the sample export through the import page, opened from the popup.
   const importPage = await ImportPage.openFromPopup(ext);
-  const { saved, summary } = await importPage.encryptExport(downloads, SAMPLE, 'Maya');
+  const { saved, summary, savedText } = await importPage.encryptExport(downloads, SAMPLE, 'Maya');
   const backup = path.join(tmp, 'backup.age');
   fs.writeFileSync(backup, saved.bytes);
   expect(saved.bytes.subarray(0, 22).toString('latin1')).toBe('age-encryption.org/v1\n');
+  // The file name says when, not whose chat: nothing of the chat leaks into a folder listing.
+  expect(saved.suggestedName).toMatch(/^ChatSeal-\d{4}-\d{2}-\d{2}-[a-z2-7]{10}\.age$/);
+  expect(savedText).toContain(saved.suggestedName!);
 
   // What anyone can see without the key names our key.
   const inspect = await chatseal(['inspect', backup, '--json']);
