@@ -11,10 +11,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countPlaywright, countVitest } from './test-totals.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reports = path.join(root, '.reports');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
@@ -48,53 +50,8 @@ function readJson(file) {
   }
 }
 
-function countVitest(report) {
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  for (const file of report.testResults ?? []) {
-    const results = file.assertionResults ?? [];
-    for (const t of results) {
-      if (t.status === 'passed') passed += 1;
-      else if (t.status === 'failed') failed += 1;
-      else skipped += 1; // skipped, pending, todo, disabled
-    }
-    // A file that fails to load or fails in a hook has no failed test of its own to show for it.
-    if (file.status === 'failed' && !results.some((t) => t.status === 'failed')) {
-      failed += 1;
-      problems.push(`unit test file ${path.relative(root, file.name)}: ${(file.message ?? 'failed').split('\n')[0]}`);
-    }
-  }
-  return { passed, failed, skipped };
-}
-
-function countPlaywright(report) {
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  const walk = (suite) => {
-    for (const spec of suite.specs ?? []) {
-      for (const t of spec.tests ?? []) {
-        // 'expected' = passed, 'unexpected' = failed, 'flaky' = failed then passed (retries are off),
-        // 'skipped' = skipped or never run.
-        if (t.status === 'expected') passed += 1;
-        else if (t.status === 'skipped') skipped += 1;
-        else failed += 1;
-      }
-    }
-    (suite.suites ?? []).forEach(walk);
-  };
-  (report.suites ?? []).forEach(walk);
-  // Errors outside any test (config, global setup, a spec that does not load).
-  const errors = report.errors ?? [];
-  if (errors.length) {
-    failed += 1;
-    problems.push(`end-to-end run: ${(errors[0].message ?? 'error').split('\n')[0]}`);
-  }
-  return { passed, failed, skipped };
-}
-
 function add(counts, label) {
+  problems.push(...counts.problems);
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   totals.skipped += counts.skipped;
@@ -114,19 +71,19 @@ step('unit tests: vitest');
 const vitestCode = await exec(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
 const vitest = readJson(vitestReport);
 if (vitest) {
-  const counts = countVitest(vitest);
+  const counts = countVitest(vitest, root);
   add(counts, 'unit tests');
   // e.g. an unhandled error between tests: vitest fails the run without failing a test
   if (vitestCode !== 0 && counts.failed === 0) stepFailed(`unit tests (vitest exited ${vitestCode})`);
 } else stepFailed('unit tests (vitest wrote no report)');
 
-step('extension build: wxt build');
-const built = (await exec(bin('wxt'), ['build'])) === 0;
-if (!built) stepFailed('extension build (wxt build)');
+step('extension build: npm run build');
+const built = (await exec(npm, ['run', 'build'])) === 0;
+if (!built) stepFailed('extension build (npm run build)');
 
 step('CLI build: npm run build:cli');
 if (fs.existsSync(path.join(root, 'tools', 'build-cli.mjs'))) {
-  if ((await exec(process.execPath, [path.join(root, 'tools', 'build-cli.mjs')])) !== 0) stepFailed('CLI build (tools/build-cli.mjs)');
+  if ((await exec(npm, ['run', 'build:cli'])) !== 0) stepFailed('CLI build (npm run build:cli)');
 } else {
   console.log('tools/build-cli.mjs does not exist yet: CLI build skipped (the CLI is not part of this checkout).');
 }
