@@ -3,7 +3,9 @@
 // `age` CLI on the same bytes in the same run. See bench/RESULTS.md for recorded numbers.
 //
 // Every measurement runs in a fresh process (a fresh Chromium for the worker) so peaks never mix.
-// Exits non-zero when peak memory at the largest size exceeds the smallest size's peak + 32 MiB.
+// Exits non-zero when peak memory at the largest size exceeds the smallest size's peak + 32 MiB
+// (Node: RSS; worker: heap including ArrayBuffers, a collection forced before each sample; the
+// heap as sampled without forcing is printed too, see bench/RESULTS.md for why it is not asserted).
 //
 // Environment: CHATSEAL_BENCH_SIZES (MiB, comma-separated; default "64,512"),
 //              CHATSEAL_BENCH_WRITE=1 to also write bench/RESULTS.md.
@@ -139,10 +141,16 @@ try {
     process.stderr.write(`${sizeMiB} MiB: service worker\n`);
     const { server, url } = await serveFile(backup);
     try {
-      const swEncrypt = await runJson(process.execPath, [...nodeFlags, join(here, 'sw-run.mjs'), 'encrypt', String(size)]);
-      const swVerify = await runJson(process.execPath, [...nodeFlags, join(here, 'sw-run.mjs'), 'verify', url]);
-      rows.push({ sizeMiB, context: 'service worker', op: 'encrypt', ...swEncrypt, peak: swEncrypt.peakHeap, baseline: baseline.encrypt });
-      rows.push({ sizeMiB, context: 'service worker', op: 'decrypt (authenticate)', ...swVerify, peak: swVerify.peakHeap, baseline: baseline.verify });
+      // Two runs per operation, each in a fresh browser: one for speed and the heap as sampled
+      // (dead buffers included until the collector runs), one with a collection forced before
+      // every sample, for the memory the worker actually holds.
+      const sw = (...args) => runJson(process.execPath, [...nodeFlags, join(here, 'sw-run.mjs'), ...args]);
+      const swEncrypt = await sw('encrypt', String(size));
+      const swEncryptLive = await sw('encrypt', String(size), '--live');
+      const swVerify = await sw('verify', url);
+      const swVerifyLive = await sw('verify', url, '--live');
+      rows.push({ sizeMiB, context: 'service worker', op: 'encrypt', ...swEncrypt, peak: swEncryptLive.peakHeap, sampledPeak: swEncrypt.peakHeap, baseline: baseline.encrypt });
+      rows.push({ sizeMiB, context: 'service worker', op: 'decrypt (authenticate)', ...swVerify, peak: swVerifyLive.peakHeap, sampledPeak: swVerify.peakHeap, baseline: baseline.verify });
     } finally {
       server.close();
     }
@@ -156,23 +164,24 @@ try {
 const loadAfter = loadavg()[0];
 const versions = [
   `Node ${process.version}`,
-  execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version']).toString().trim(),
+  execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(),
   `age ${execFileSync(AGE, ['--version']).toString().trim()}`,
   `${cpus().length} cores`,
   `1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
 ].join(', ');
-const header = '| size | context | op | MB/s | age CLI MB/s | ratio | peak memory (MiB) |';
-const lines = [header, '|---|---|---|---:|---:|---:|---:|'];
+const header = '| size | context | op | MB/s | age CLI MB/s | ratio | peak memory (MiB) | worker heap as sampled, dead buffers included (MiB) |';
+const lines = [header, '|---|---|---|---:|---:|---:|---:|---:|'];
 for (const r of rows) {
   const rate = mbps(r.bytes, r.ms);
-  lines.push(`| ${r.sizeMiB} MiB | ${r.context} | ${r.op} | ${rate.toFixed(1)} | ${r.baseline.toFixed(1)} | ${(rate / r.baseline).toFixed(3)} | ${fmtMiB(r.peak)} |`);
+  const sampled = r.sampledPeak === undefined ? '—' : fmtMiB(r.sampledPeak);
+  lines.push(`| ${r.sizeMiB} MiB | ${r.context} | ${r.op} | ${rate.toFixed(1)} | ${r.baseline.toFixed(1)} | ${(rate / r.baseline).toFixed(3)} | ${fmtMiB(r.peak)} | ${sampled} |`);
 }
 const table = lines.join('\n');
 const notes = [
   versions + '.',
   'MB/s = backup file bytes (10^6) per second; the age CLI encrypts the backup\'s own plaintext (tar with padding) to the same classic X25519 key and decrypts the same backup file, output to /dev/null.',
-  'Node: bench/out/node-op.mjs, the modules the CLI bundles; peak = max process.memoryUsage().rss sampled every 50 ms, in a fresh process per row.',
-  'Service worker: a bench-only MV3 extension (bench/out/sw-ext: src/backup bundled by esbuild, not the WXT build, so the product carries no bench code) in Debian\'s Chromium; peak = max of DevTools Runtime.getHeapUsage (usedSize + embedderHeapUsedSize + backingStorageSize) sampled every 50 ms, a fresh browser per row. Decrypt streams the backup from a loopback HTTP server.',
+  'Node: bench/out/node-op.mjs, the modules the CLI bundles (encrypt: BackupWriter, ciphertext written to /dev/null; decrypt: verifyBackup reading the file); peak memory = max process.memoryUsage().rss sampled every 50 ms, in a fresh process per row.',
+  'Service worker: a bench-only MV3 extension (bench/out/sw-ext: the same src/backup modules bundled by esbuild, not the WXT build, so the product carries no bench code) in Debian\'s Chromium, a fresh browser per run. Encrypt hands each ciphertext chunk to a sink that completes as a separate task (a MessageChannel round trip), as an IndexedDB write or an upload would, and drops it; decrypt streams the backup from a loopback HTTP server. Memory is DevTools Runtime.getHeapUsage on the worker target (usedSize + embedderHeapUsedSize + backingStorageSize, so ArrayBuffer contents count), sampled every 50 ms. Peak memory: the maximum with HeapProfiler.collectGarbage sent before each sample (a second run), i.e. what the worker holds. Last column: the maximum as sampled in the timed run, which also counts dead buffers the collector has not yet freed; it rises and falls with garbage-collection timing (and with machine load), not with what is retained.',
 ];
 process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
 
@@ -185,11 +194,18 @@ for (const r of rows.filter((x) => x.sizeMiB === largest && largest !== smallest
     failures.push(`${r.context} ${r.op}: peak ${fmtMiB(r.peak)} MiB at ${largest} MiB > ${fmtMiB(base.peak)} MiB at ${smallest} MiB + 32 MiB`);
   }
 }
+const notices = [];
+for (const r of rows.filter((x) => x.sizeMiB === largest && largest !== smallest && x.sampledPeak !== undefined)) {
+  const base = rows.find((x) => x.sizeMiB === smallest && x.context === r.context && x.op === r.op);
+  if (r.sampledPeak > base.sampledPeak + MEMORY_SLACK) {
+    notices.push(`note: ${r.context} ${r.op}, heap as sampled (dead buffers included): ${fmtMiB(r.sampledPeak)} MiB at ${largest} MiB vs ${fmtMiB(base.sampledPeak)} MiB at ${smallest} MiB (not asserted: collector timing)`);
+  }
+}
 const verdict = failures.length === 0 ? `memory: peak at ${largest} MiB within peak at ${smallest} MiB + 32 MiB for every context and op` : failures.join('\n');
-process.stdout.write(`\n${verdict}\n`);
+process.stdout.write(`\n${[verdict, ...notices].join('\n')}\n`);
 
 const date = new Date().toISOString().slice(0, 10);
-const report = `## ${date}: \`npm run bench:crypto\`\n\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n- ${verdict}\n`;
+const report = `## ${date}: \`npm run bench:crypto\`\n\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n${[verdict, ...notices].map((n) => `- ${n}`).join('\n')}\n`;
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'crypto-results.md'), report);
 if (process.env.CHATSEAL_BENCH_WRITE === '1') {

@@ -2,9 +2,9 @@
 // extension (bench/out/sw-ext), runs one operation in its worker through Playwright, and samples
 // DevTools Runtime.getHeapUsage on the worker every 50 ms over a second DevTools connection.
 // Prints one JSON line: { ms, bytes, peakHeap, peakJsHeap }.
-//   node bench/sw-run.mjs encrypt SIZE
-//   node bench/sw-run.mjs verify URL
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   node bench/sw-run.mjs encrypt SIZE [--live]
+//   node bench/sw-run.mjs verify URL [--live]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,11 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const extension = join(here, 'out', 'sw-ext');
-const [op, arg] = process.argv.slice(2);
+const [op, arg, mode] = process.argv.slice(2);
+// --live: collect garbage before every sample, so the peak is what the worker still holds (in-flight
+// chunks, buffers) rather than how far the garbage collector let dead buffers pile up. Costs time:
+// throughput comes from the run without it.
+const live = mode === '--live';
 
 /** A minimal DevTools client over the worker target's own WebSocket. */
 async function connectDevTools(url) {
@@ -71,9 +75,13 @@ try {
   let peakHeap = 0;
   let peakJsHeap = 0;
   let samples = 0;
+  const series = [];
+  const started = performance.now();
   const sample = async () => {
+    if (live) await devtools.send('HeapProfiler.collectGarbage');
     const usage = await devtools.send('Runtime.getHeapUsage');
     samples++;
+    if (process.env.CHATSEAL_BENCH_SERIES) series.push([Math.round(performance.now() - started), usage.usedSize, usage.embedderHeapUsedSize ?? 0, usage.backingStorageSize ?? 0]);
     // usedSize: the V8 heap; backingStorageSize: ArrayBuffer contents, where streamed bytes live;
     // embedderHeapUsedSize: Blink objects (streams, fetch bodies).
     peakJsHeap = Math.max(peakJsHeap, usage.usedSize);
@@ -96,6 +104,8 @@ try {
   await sampler;
   await sample();
   devtools.close();
+  // Diagnostics: the whole heap time series (ms, used, embedder, backing store), when asked for.
+  if (process.env.CHATSEAL_BENCH_SERIES) writeFileSync(process.env.CHATSEAL_BENCH_SERIES, JSON.stringify(series));
   process.stdout.write(`${JSON.stringify({ ...result, peakHeap, peakJsHeap, samples })}\n`);
 } finally {
   await context.close();
