@@ -66,13 +66,16 @@ header's stanza types. Checks nothing cryptographic.
 Reads a WhatsApp "Export chat" file (.txt, or .zip with media) and prints the
 chat as chatseal/1 JSON on standard output. Lines that cannot be read are listed
 on standard error.
-  --me NAME   which participant is you (otherwise no message is marked as sent)`,
+  --me NAME       which participant is you (otherwise no message is marked as sent)
+  --locale TAG    decides day/month order when the file cannot (e.g. en-GB);
+                  default: this system's locale`,
   encrypt: `Usage: chatseal encrypt EXPORT.txt|EXPORT.zip -o BACKUP.age [--me NAME] [key options]
 
 Makes an encrypted ChatSeal backup of a WhatsApp "Export chat" file, as the
 extension's import page does. BACKUP.age must not exist yet; it appears only
 when the backup is complete.
-  --me NAME   which participant is you
+  --me NAME       which participant is you
+  --locale TAG    decides day/month order when the file cannot (e.g. en-GB)
 
 A 64-digit key makes a post-quantum backup unless --key-type classic is given
 (classic backups also open with age 1.1).
