@@ -15,7 +15,7 @@ import type { Page } from '@playwright/test';
 
 async function everything(sw: import('@playwright/test').Worker, pages: Page[]) {
   const worker = await dumpWorkerStorage(sw);
-  const origin = new URL(sw.url()).origin;
+  const origin = `chrome-extension://${new URL(sw.url()).host}`; // URL.origin is "null" for this scheme
   const ours = pages.filter((p) => p.url().startsWith(`${origin}/`));
   expect(ours.length).toBeGreaterThan(0);
   const web = await Promise.all(ours.map((p) => dumpPageStorage(p)));
