@@ -12,6 +12,8 @@ import { constantTimeEqual } from '../crypto/bytes';
 
 export interface AgeOpenOptions extends UnwrapOptions {
   plausibleLength?: StreamOptions['plausibleLength'];
+  /** The payload's ChaCha20-Poly1305 (primitives.ts); default: WebCrypto's where it works, else noble. */
+  cipher?: StreamOptions['cipher'];
 }
 
 export interface AgeFirstPass {
@@ -57,6 +59,7 @@ export async function openAgeFile(stream: ReadableStream<Uint8Array>, options: A
     const chunks = guarded(reader, decryptPayload(reader, fileKey, header.keyId, {
       plausibleLength: options.plausibleLength,
       onTag: (t) => tags.push(t),
+      cipher: options.cipher,
     }));
     return { header, identityIndex, chunks, pass, position: () => reader.offset, cancel: (r) => reader.cancel(r) };
   });
@@ -66,7 +69,11 @@ export async function openAgeFile(stream: ReadableStream<Uint8Array>, options: A
  * Pass 2 over the same file: the header must be byte-for-byte the one pass 1 unwrapped (so the
  * file key is the same and is not unwrapped again) and every chunk must carry pass 1's tag.
  */
-export async function reopenAgeFile(stream: ReadableStream<Uint8Array>, first: AgeFirstPass, options: Pick<AgeOpenOptions, 'plausibleLength'> = {}): Promise<OpenedAgeFile> {
+export async function reopenAgeFile(
+  stream: ReadableStream<Uint8Array>,
+  first: AgeFirstPass,
+  options: Pick<AgeOpenOptions, 'plausibleLength' | 'cipher'> = {},
+): Promise<OpenedAgeFile> {
   const reader = new ByteReader(stream);
   return withCancelOnError(reader, async () => {
     let header: AgeHeader;
@@ -84,6 +91,7 @@ export async function reopenAgeFile(stream: ReadableStream<Uint8Array>, first: A
       decryptPayload(reader, first.fileKey, header.keyId, {
         plausibleLength: options.plausibleLength,
         expectTags: first.tags,
+        cipher: options.cipher,
       }),
       true,
     );

@@ -6,12 +6,15 @@
 //   follows the final chunk (payload);
 //   the bytes at the end must open as the final chunk; a full chunk there that opens as non-final
 //   means the file stops early (truncated); a final chunk may be empty only if it is the only one.
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+//   Sealing (PayloadSealer) is the same construction run forwards, for the backup writer.
+// The cipher is injectable (primitives.ts); every implementation gives the same bytes.
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { constantTimeEqual } from '../crypto/bytes';
 import { AgeError } from './errors';
 import type { ByteReader } from './bytereader';
+import { detectChaCha20Poly1305, type ChunkCipher, type ChunkCipherFactory } from './primitives';
+import { YieldCounter } from './yield';
 
 export const NONCE_SIZE = 16;
 export const CHUNK_SIZE = 64 * 1024;
@@ -36,14 +39,9 @@ function chunkNonce(counter: number, last: boolean): Uint8Array {
   return nonce;
 }
 
-function open(key: Uint8Array, counter: number, last: boolean, sealed: Uint8Array): Uint8Array | null {
-  try {
-    return chacha20poly1305(key, chunkNonce(counter, last)).decrypt(sealed);
-  } catch {
-    // noble throws only on a tag mismatch here (inputs are well-formed by construction): the kind
-    // is decided by the caller from which of its attempts opened.
-    return null;
-  }
+/** Null when the chunk does not open this way: the caller decides the kind from its attempts. */
+async function open(cipher: ChunkCipher, counter: number, last: boolean, sealed: Uint8Array): Promise<Uint8Array | null> {
+  return cipher.open(chunkNonce(counter, last), sealed);
 }
 
 /** Plaintext length of a payload of `sealedLength` bytes after the nonce, or null if impossible. */
@@ -72,6 +70,8 @@ export interface StreamOptions {
   expectTags?: readonly Uint8Array[];
   /** Called with each chunk's tag as it authenticates (pass 1 keeps them for pass 2). */
   onTag?: (tag: Uint8Array) => void;
+  /** ChaCha20-Poly1305 implementation; default: detectChaCha20Poly1305(). */
+  cipher?: ChunkCipherFactory;
 }
 
 /**
@@ -90,7 +90,8 @@ export async function* decryptPayload(
   if (nonce.length < NONCE_SIZE) {
     throw new AgeError('truncated', 'the file ends inside the payload nonce', { offset: reader.offset, keyId });
   }
-  const key = payloadKey(fileKey, nonce);
+  const key = await (options.cipher ?? (await detectChaCha20Poly1305()))(payloadKey(fileKey, nonce));
+  const pacer = new YieldCounter();
   let counter = 0;
   let total = 0;
 
@@ -113,13 +114,14 @@ export async function* decryptPayload(
     const available = await reader.fill(CHUNK_WITH_TAG + 1);
     if (available > CHUNK_WITH_TAG) {
       const sealed = reader.take(CHUNK_WITH_TAG);
-      const plain = open(key, counter, false, sealed);
+      const plain = await open(key, counter, false, sealed);
       if (plain !== null) {
         yield accept(sealed, plain);
+        await pacer.add(CHUNK_WITH_TAG);
         continue;
       }
       const detail =
-        open(key, counter, true, sealed) !== null
+        (await open(key, counter, true, sealed)) !== null
           ? `data follows the final chunk (chunk ${counter})`
           : `chunk ${counter} does not authenticate`;
       throw new AgeError('payload', detail, { chunk: counter, offset: start, keyId });
@@ -137,7 +139,7 @@ export async function* decryptPayload(
         keyId,
       });
     }
-    const plain = open(key, counter, true, sealed);
+    const plain = await open(key, counter, true, sealed);
     if (plain !== null) {
       if (plain.length === 0 && counter > 0) {
         throw new AgeError('payload', 'the final chunk is empty but the payload is not', { chunk: counter, offset: start, keyId });
@@ -149,14 +151,14 @@ export async function* decryptPayload(
       if (last.length > 0) yield last;
       return { chunks: counter, plaintext: total };
     }
-    if (available === CHUNK_WITH_TAG && open(key, counter, false, sealed) !== null) {
+    if (available === CHUNK_WITH_TAG && (await open(key, counter, false, sealed)) !== null) {
       throw new AgeError('truncated', `the file stops after chunk ${counter}, which is not the final chunk`, {
         chunk: counter,
         offset: start + available,
         keyId,
       });
     }
-    throw lastChunkError(key, counter, sealed, start, keyId, options.plausibleLength);
+    throw await lastChunkError(key, counter, sealed, start, keyId, options.plausibleLength);
   }
 }
 
@@ -166,19 +168,19 @@ export async function* decryptPayload(
  * were appended (payload); if the length itself is implausible and nothing opens, the file was cut
  * inside a chunk (truncated); a plausible length that does not open was altered (payload).
  */
-function lastChunkError(
-  key: Uint8Array,
+async function lastChunkError(
+  key: ChunkCipher,
   counter: number,
   sealed: Uint8Array,
   start: number,
   keyId: string | null,
   plausible: ((plaintext: number) => boolean) | undefined,
-): AgeError {
+): Promise<AgeError> {
   const base = counter * CHUNK_SIZE;
   if (plausible !== undefined) {
     for (let n = TAG_SIZE; n < sealed.length; n++) {
       if (!plausible(base + n - TAG_SIZE)) continue;
-      if ((n > TAG_SIZE || counter === 0) && open(key, counter, true, sealed.subarray(0, n)) !== null) {
+      if ((n > TAG_SIZE || counter === 0) && (await open(key, counter, true, sealed.subarray(0, n))) !== null) {
         return new AgeError('payload', `data follows the final chunk (chunk ${counter})`, { chunk: counter, offset: start, keyId });
       }
     }
@@ -189,4 +191,59 @@ function lastChunkError(
     }
   }
   return new AgeError('payload', `the final chunk (chunk ${counter}) does not authenticate`, { chunk: counter, offset: start, keyId });
+}
+
+/**
+ * age's STREAM run forwards: plaintext in any pieces, sealed 64 KiB chunks out, in order. A full
+ * chunk is held back until more plaintext arrives, because only `final` knows which chunk is the
+ * last (its nonce carries the flag). The final chunk may be full; it is empty only when it is the
+ * only chunk, exactly as age-encryption's encryptSTREAM writes (test/age/seal.test.ts).
+ */
+export class PayloadSealer {
+  private readonly held = new Uint8Array(CHUNK_SIZE);
+  private used = 0;
+  private counter = 0;
+  private finished = false;
+
+  /** @param emit receives each sealed chunk; the sealer waits for it (back-pressure). */
+  constructor(
+    private readonly cipher: ChunkCipher,
+    private readonly emit: (sealed: Uint8Array) => Promise<void>,
+  ) {}
+
+  /** Adds plaintext. `data` is not kept after the returned promise settles. */
+  async update(data: Uint8Array): Promise<void> {
+    if (this.finished) throw new Error('the payload is already sealed');
+    let at = 0;
+    while (at < data.length) {
+      if (this.used === CHUNK_SIZE) {
+        // More plaintext follows, so the held chunk is not the last.
+        await this.sealChunk(this.held, false);
+        this.used = 0;
+      }
+      if (this.used === 0 && data.length - at > CHUNK_SIZE) {
+        // Straight from the caller's bytes: a chunk with more after it cannot be the last.
+        await this.sealChunk(data.subarray(at, at + CHUNK_SIZE), false);
+        at += CHUNK_SIZE;
+        continue;
+      }
+      const n = Math.min(CHUNK_SIZE - this.used, data.length - at);
+      this.held.set(data.subarray(at, at + n), this.used);
+      this.used += n;
+      at += n;
+    }
+  }
+
+  /** Seals what is held as the final chunk. */
+  async final(): Promise<void> {
+    if (this.finished) throw new Error('the payload is already sealed');
+    this.finished = true;
+    await this.sealChunk(this.held.subarray(0, this.used), true);
+  }
+
+  private async sealChunk(plain: Uint8Array, last: boolean): Promise<void> {
+    const sealed = await this.cipher.seal(chunkNonce(this.counter, last), plain);
+    this.counter++;
+    await this.emit(sealed);
+  }
 }
