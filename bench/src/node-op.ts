@@ -1,10 +1,11 @@
 // One measurement in a fresh Node process (so peak memory is this operation's alone), on the
-// same modules the CLI bundles. Prints one JSON line: { ms, bytes, peakRss }.
+// same modules the CLI bundles, with the CLI's native primitives. Prints one JSON line: { ms, bytes, peakRss }.
 //   node bench/out/node-op.mjs encrypt SIZE [OUTFILE]   (no OUTFILE: ciphertext to /dev/null)
 //   node bench/out/node-op.mjs verify BACKUP
 //   node bench/out/node-op.mjs keys                     (the bench key for age: identity, recipient)
 import { open } from 'node:fs/promises';
 import { fileSource } from '../../src/cli/files';
+import { nodePrimitives } from '../../src/cli/native-crypto';
 import { fromHex } from '../../src/crypto/bytes';
 import { seedToIdentity, seedToRecipient } from '../../src/crypto/keys';
 import { BENCH_KEY_TYPE, encryptExport, verifyExport, type OpResult } from './ops';
@@ -21,9 +22,13 @@ let result: OpResult;
 if (op === 'encrypt') {
   // Measured runs write to /dev/null: a real write per chunk, the bytes dropped.
   const handle = await open(outFile ?? '/dev/null', 'w');
-  result = await encryptExport(Number(arg), async (chunk) => {
-    await handle.write(chunk);
-  });
+  result = await encryptExport(
+    Number(arg),
+    async (chunk) => {
+      await handle.write(chunk);
+    },
+    nodePrimitives,
+  );
   await handle.close();
 } else if (op === 'keys') {
   // The bench key as Debian's age needs it (identity file, recipient); printed, not timed.
@@ -32,7 +37,7 @@ if (op === 'encrypt') {
   process.stdout.write(`${JSON.stringify({ identity: seedToIdentity(seed, BENCH_KEY_TYPE), recipient: await seedToRecipient(seed, BENCH_KEY_TYPE) })}\n`);
   process.exit(0);
 } else if (op === 'verify') {
-  result = await verifyExport(fileSource(arg!));
+  result = await verifyExport(fileSource(arg!), nodePrimitives);
 } else {
   throw new Error(`unknown op ${op}`);
 }

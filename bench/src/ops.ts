@@ -1,6 +1,7 @@
 // The two measured operations, written once for both contexts (Node child process, extension
 // service worker): encrypt an export with the real BackupWriter into a sink, and authenticate a
 // backup with the real verifyBackup (pass 1: every byte, the MAC and entry hashes; output discarded).
+import type { CryptoPrimitives } from '../../src/age/primitives';
 import { BackupWriter } from '../../src/backup/writer';
 import { verifyBackup } from '../../src/backup/reader';
 import { fromHex } from '../../src/crypto/bytes';
@@ -20,7 +21,11 @@ export interface OpResult {
  * Encrypts an export of `size` media bytes plus the fixed chat; every ciphertext chunk goes to
  * `sink` (which may discard it). Resolves once the last chunk was handed over.
  */
-export async function encryptExport(size: number, sink: (chunk: Uint8Array) => void | Promise<void>): Promise<OpResult> {
+export async function encryptExport(
+  size: number,
+  sink: (chunk: Uint8Array) => void | Promise<void>,
+  primitives?: CryptoPrimitives,
+): Promise<OpResult> {
   const seed = fromHex(BENCH_SEED_HEX);
   const key = {
     recipient: await seedToRecipient(seed, BENCH_KEY_TYPE),
@@ -28,7 +33,7 @@ export async function encryptExport(size: number, sink: (chunk: Uint8Array) => v
     macKey: await deriveMacKey(seed),
   };
   const started = performance.now();
-  const writer = await BackupWriter.create(key, { appVersion: 'bench' });
+  const writer = await BackupWriter.create(key, { appVersion: 'bench' }, { primitives });
   let bytes = 0;
   const drained = (async () => {
     const reader = writer.ciphertext.getReader();
@@ -49,7 +54,7 @@ export async function encryptExport(size: number, sink: (chunk: Uint8Array) => v
 }
 
 /** Authenticates the backup `source` yields (pass 1 only: nothing is released). */
-export async function verifyExport(source: () => ReadableStream<Uint8Array>): Promise<OpResult> {
+export async function verifyExport(source: () => ReadableStream<Uint8Array>, primitives?: CryptoPrimitives): Promise<OpResult> {
   const seed = fromHex(BENCH_SEED_HEX);
   let bytes = 0;
   const counted = (): ReadableStream<Uint8Array> =>
@@ -62,6 +67,6 @@ export async function verifyExport(source: () => ReadableStream<Uint8Array>): Pr
       }),
     );
   const started = performance.now();
-  await verifyBackup(counted, [{ seed, type: BENCH_KEY_TYPE }]);
+  await verifyBackup(counted, [{ seed, type: BENCH_KEY_TYPE }], { primitives });
   return { ms: performance.now() - started, bytes };
 }

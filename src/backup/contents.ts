@@ -2,10 +2,10 @@
 // headers, entry order (media/…, chat.json.gz, manifest.json, manifest.mac, padding, end of
 // archive, nothing after), zero fill, every entry's SHA-256 and length, one mtime throughout, and
 // the Padmé length. Only manifest.json and manifest.mac are kept. On pass 2 the same checker
-// releases each entry once it has ended and matched pass 1's names and sizes; it does not hash
+// streams each entry to a sink once its header matched pass 1's name and size; it does not hash
 // again, because pass 2 already requires every chunk to carry pass 1's tag under the same file
-// key, which makes the plaintext identical (and SHA-256 in JS is the slowest step of a read).
-import { sha256 } from '@noble/hashes/sha2.js';
+// key, which makes the plaintext identical (and SHA-256 is the slowest step of a read).
+import { nobleSha256, type Sha256, type Sha256Factory } from '../age/primitives';
 import { toHex } from '../crypto/bytes';
 import { CHAT_NAME, MAC_ENTRY_SIZE, MAC_NAME, MANIFEST_NAME, MAX_MANIFEST_SIZE, MEDIA_NAME, PADDING_NAME } from './manifest';
 import { paddedTarLength, TAR_BLOCK } from './padding';
@@ -43,6 +43,24 @@ export interface ReleasedEntry {
   bytes: Uint8Array;
 }
 
+export interface EntryInfo {
+  name: string;
+  size: number;
+}
+
+/** Receives one entry's bytes in order; `close` after the last, `abort` if the read fails first. */
+export interface EntryWriter {
+  write(chunk: Uint8Array): void | Promise<void>;
+  close(): void | Promise<void>;
+  abort?(reason: unknown): void | Promise<void>;
+}
+
+/**
+ * Pass 2: called at the start of each entry except padding; returns where its bytes go, or
+ * nothing to skip them. The chunks it is handed are not reused by the reader.
+ */
+export type EntryStreamSink = (entry: EntryInfo) => void | null | EntryWriter | Promise<void | null | EntryWriter>;
+
 // Where the checker is in the tar: which entry may come next.
 const Phase = { Media: 0, Manifest: 1, Mac: 2, Padding: 3, EndOfArchive: 4, Done: 5 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
@@ -64,20 +82,25 @@ export class ContentChecker {
   private mtime: number | null = null;
   private readonly entries: ObservedEntry[] = [];
   private readonly names = new Set<string>();
-  private hash = sha256.create();
+  private hash: Sha256 | null = null;
   private parts: Uint8Array[] = [];
   private keep = false;
   private manifestBytes: Uint8Array | null = null;
   private macBytes: Uint8Array | null = null;
+  private current: EntryWriter | null = null;
+  private readonly sha256: Sha256Factory;
 
   /**
-   * @param release pass 2: called with each entry except padding, after it matched `expected`.
+   * @param release pass 2: where each entry except padding goes, once its header matched `expected`.
    * @param expected pass 2: the entries pass 1 observed.
    */
   constructor(
-    private readonly release?: (entry: ReleasedEntry) => Promise<void>,
+    private readonly release?: EntryStreamSink,
     private readonly expected?: readonly ObservedEntry[],
-  ) {}
+    options: { sha256?: Sha256Factory } = {},
+  ) {
+    this.sha256 = options.sha256 ?? nobleSha256;
+  }
 
   private fail(detail: string): never {
     throw new ContentError(`${detail} (at tar offset ${this.offset})`, this.recognised);
@@ -98,6 +121,9 @@ export class ContentChecker {
             this.header(this.headerBuffer);
             this.offset += TAR_BLOCK;
             const next = this.step as Step;
+            if (next.kind === 'data' && this.release !== undefined && next.name !== PADDING_NAME) {
+              this.current = (await this.release({ name: next.name, size: next.size })) || null;
+            }
             if (next.kind === 'data' && next.size === 0) await this.endEntry(next.name, 0);
           }
           break;
@@ -106,8 +132,9 @@ export class ContentChecker {
           const n = Math.min(step.left, chunk.length - at);
           const piece = chunk.subarray(at, at + n);
           if (step.name === PADDING_NAME) this.zeros(piece, 'padding data is not all zeros');
-          else if (this.expected === undefined) this.hash.update(piece);
+          else this.hash?.update(piece);
           if (this.keep) this.parts.push(piece.slice());
+          if (this.current !== null) await this.current.write(piece);
           step.left -= n;
           at += n;
           this.offset += n;
@@ -184,29 +211,52 @@ export class ContentChecker {
       const want = this.expected[this.entries.length];
       if (want === undefined || want.name !== name || want.size !== h.size) this.fail(`entry ${name} differs from the first read`);
     }
-    this.hash = sha256.create();
+    // Pass 2 neither hashes (the chunk tags already match pass 1's) nor keeps anything.
+    this.hash = this.expected === undefined && name !== PADDING_NAME ? this.sha256() : null;
     this.parts = [];
-    this.keep = name === MANIFEST_NAME || name === MAC_NAME || (this.release !== undefined && name !== PADDING_NAME);
+    this.keep = this.expected === undefined && (name === MANIFEST_NAME || name === MAC_NAME);
     this.step = { kind: 'data', name, size: h.size, left: h.size };
   }
 
   private async endEntry(name: string, size: number): Promise<void> {
     const want = this.expected?.[this.entries.length];
-    const digest = name === PADDING_NAME ? '' : want !== undefined ? want.sha256 : toHex(this.hash.digest());
+    const digest = name === PADDING_NAME ? '' : want !== undefined ? want.sha256 : toHex(this.hash!.digest());
     const entry: ObservedEntry = { name, size, sha256: digest };
-    const bytes = this.keep ? concat(this.parts, size) : null;
+    if (this.keep) {
+      const bytes = concat(this.parts, size);
+      if (name === MANIFEST_NAME) this.manifestBytes = bytes;
+      if (name === MAC_NAME) this.macBytes = bytes;
+    }
     this.parts = [];
-    if (name === MANIFEST_NAME) this.manifestBytes = bytes;
-    if (name === MAC_NAME) this.macBytes = bytes;
+    this.hash = null;
     this.entries.push(entry);
     const fill = dataPadding(size);
     this.step = fill > 0 ? { kind: 'fill', left: fill } : { kind: 'header' };
-    if (this.release !== undefined && bytes !== null && name !== PADDING_NAME) await this.release({ name, bytes });
+    const current = this.current;
+    this.current = null;
+    if (current !== null) await current.close();
+  }
+
+  /** The read failed: tells the entry being released, if any, that it will not end. */
+  async abort(reason: unknown): Promise<void> {
+    const current = this.current;
+    this.current = null;
+    if (current !== null) await current.abort?.(reason);
   }
 }
 
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
+/** An EntryWriter that collects the entry and hands it whole to `done` once it has ended. */
+export function collectEntry(info: EntryInfo, done: (entry: ReleasedEntry) => Promise<void>): EntryWriter {
+  const parts: Uint8Array[] = [];
+  return {
+    write: (chunk) => void parts.push(chunk),
+    // A copy: the pieces are views into the reader's 64 KiB chunks.
+    close: () => done({ name: info.name, bytes: concat(parts, info.size, true) }),
+  };
+}
+
+function concat(parts: Uint8Array[], size: number, copy = false): Uint8Array {
+  if (parts.length === 1 && !copy) return parts[0]!;
   const out = new Uint8Array(size);
   let o = 0;
   for (const p of parts) {

@@ -1,15 +1,25 @@
 // Reading a backup: inspect (no key), verify (pass 1: authenticate everything, release nothing)
-// and open (pass 1, then pass 2 releasing entries that match pass 1). Nothing decrypted reaches a
-// caller before the whole age stream, the tar layout, the manifest MAC and every entry hash have
-// checked out. Each failure becomes one BackupError kind, as docs/FORMAT.md's table gives.
+// and open (pass 1, then pass 2 releasing entries that match pass 1: streamed to a sink, or whole
+// for small callers). Nothing decrypted reaches a caller before the whole age stream, the tar
+// layout, the manifest MAC and every entry hash have checked out. Each failure becomes one
+// BackupError kind, as docs/FORMAT.md's table gives.
 import { ByteReader } from '../age/bytereader';
 import { openAgeFile, reopenAgeFile, type AgeFirstPass } from '../age/decrypt';
 import { AgeError } from '../age/errors';
 import { readHeader } from '../age/header';
 import { chunkCount, NONCE_SIZE, plaintextLength } from '../age/stream';
 import { deriveKeyId, deriveMacKey, KEY_TYPES, seedToIdentity, type KeyType } from '../crypto/keys';
+import { resolvePrimitives, type CryptoPrimitives } from '../age/primitives';
 import { findTypo } from '../crypto/typo';
-import { ContentChecker, ContentError, type CheckedContents, type ObservedEntry, type ReleasedEntry } from './contents';
+import {
+  collectEntry,
+  ContentChecker,
+  ContentError,
+  type CheckedContents,
+  type EntryStreamSink,
+  type ObservedEntry,
+  type ReleasedEntry,
+} from './contents';
 import { BackupError, type TypoHint } from './errors';
 import { mtimeOf, parseManifest, verifyManifestMac, type Manifest } from './manifest';
 import { isPaddedTarLength } from './padding';
@@ -50,9 +60,12 @@ export interface VerifiedBackup {
 export interface ReadOptions {
   /** Look for one mistyped digit or two swapped neighbours on a wrong key (default true). */
   typoSearch?: boolean;
+  /** Faster SHA-256 / ChaCha20-Poly1305 where the runtime has them (the CLI: node:crypto). */
+  primitives?: Partial<CryptoPrimitives>;
 }
 
 export type EntrySink = (entry: ReleasedEntry) => Promise<void>;
+export type { EntryInfo, EntryStreamSink, EntryWriter, ReleasedEntry } from './contents';
 
 export async function inspectBackup(src: Source): Promise<BackupInspection> {
   const reader = new ByteReader(src());
@@ -80,19 +93,41 @@ export async function inspectBackup(src: Source): Promise<BackupInspection> {
 }
 
 export async function verifyBackup(src: Source, keys: readonly UnlockedKey[], options: ReadOptions = {}): Promise<VerifiedBackup> {
-  return (await firstPass(src, keys, options)).verified;
+  return (await firstPass(src, keys, options, await resolvePrimitives(options.primitives))).verified;
 }
 
+/**
+ * Pass 1, then pass 2 handing each entry except padding to `sink` whole, in tar order, once it has
+ * ended and matched pass 1. Holds one entry in memory at a time: for small entries and tests; the
+ * CLI streams with openBackupStreaming.
+ */
 export async function openBackup(
   src: Source,
   keys: readonly UnlockedKey[],
   sink: EntrySink,
   options: ReadOptions = {},
 ): Promise<VerifiedBackup> {
-  const { verified, agePass } = await firstPass(src, keys, options);
+  return openBackupStreaming(src, keys, (info) => collectEntry(info, sink), options);
+}
+
+/**
+ * Pass 1, then pass 2 streaming each entry except padding to the writer `sink` returns for it, in
+ * tar order. Pass 2 starts only after pass 1 authenticated everything, an entry only after its
+ * header matched pass 1's, and every chunk only after its tag matched pass 1's, so each byte
+ * released is one pass 1 authenticated. If the file changes during pass 2 the open entry's writer
+ * is aborted and the read fails as corrupted; what was released before was identical to pass 1's.
+ */
+export async function openBackupStreaming(
+  src: Source,
+  keys: readonly UnlockedKey[],
+  sink: EntryStreamSink,
+  options: ReadOptions = {},
+): Promise<VerifiedBackup> {
+  const primitives = await resolvePrimitives(options.primitives);
+  const { verified, agePass } = await firstPass(src, keys, options, primitives);
   const checker = new ContentChecker(sink, verified.entries);
   try {
-    const second = await reopenAgeFile(src(), agePass, { plausibleLength: isPaddedTarLength });
+    const second = await reopenAgeFile(src(), agePass, { plausibleLength: isPaddedTarLength, cipher: primitives.chacha20poly1305 });
     try {
       for await (const chunk of second.chunks) await checker.push(chunk);
       checker.end();
@@ -101,6 +136,7 @@ export async function openBackup(
       throw e;
     }
   } catch (e) {
+    await checker.abort(e).catch(() => undefined);
     if (e instanceof AgeError) throw fromAgeError(e);
     if (e instanceof ContentError) throw new BackupError('corrupted', `the file changed between reads: ${e.detail}`);
     throw e;
@@ -118,6 +154,7 @@ async function firstPass(
   src: Source,
   keys: readonly UnlockedKey[],
   options: ReadOptions,
+  primitives: CryptoPrimitives,
 ): Promise<{ verified: VerifiedBackup; agePass: AgeFirstPass }> {
   if (keys.length === 0) throw new RangeError('verifying a backup needs at least one key');
   const candidates: Candidate[] = keys.flatMap((k, keyIndex) =>
@@ -131,13 +168,14 @@ async function firstPass(
       identities: candidates.map((c) => seedToIdentity(c.seed, c.type)),
       keyIds,
       plausibleLength: isPaddedTarLength,
+      cipher: primitives.chacha20poly1305,
     });
   } catch (e) {
     if (e instanceof AgeError) throw await withTypo(fromAgeError(e), keys, options);
     throw e;
   }
   const keyId = opened.header.keyId;
-  const checker = new ContentChecker();
+  const checker = new ContentChecker(undefined, undefined, { sha256: primitives.sha256 });
   let contentError: ContentError | null = null;
   let counts: { chunks: number; plaintext: number };
   try {

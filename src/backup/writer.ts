@@ -1,12 +1,17 @@
 // The backup writer: entries -> ustar -> age, as one stream. Media go in as they are captured, the
-// chat, manifest, MAC and padding at the end (docs/FORMAT.md gives the layout). Memory stays flat:
-// every entry streams through with its SHA-256 computed incrementally, except a one-shot media
-// stream whose size and hash the caller cannot state up front: its name (media/<sha256>.<ext>) and
-// size precede its bytes in the tar, so that one is held until it ends. Runs in the worker or an
-// extension page, never in a content script; needs only web APIs.
-import { sha256 } from '@noble/hashes/sha2.js';
-import { encryptAgeStream } from '../age/encrypt';
+// chat, manifest, MAC and padding at the end (docs/FORMAT.md gives the layout). Each media file is
+// named by its SHA-256 before its bytes, so the writer must know the hash first; it hashes each
+// byte once where the input cannot change (bytes with WebCrypto's one-shot digest; a Blob streamed
+// once to hash, then streamed again unhashed) and twice only where it can (a stream factory is
+// read twice and must give the same bytes). Memory stays flat except for a one-shot stream whose
+// size and hash the caller cannot state up front, which is held until it ends. The incremental
+// SHA-256 and the payload cipher are injectable (src/age/primitives.ts: native in the CLI). Runs in
+// the worker or an extension page, never in a content script; needs only web APIs.
+import { beginAgeFile } from '../age/encrypt';
 import { isKeyId } from '../age/keyid';
+import { resolvePrimitives, type CryptoPrimitives, type Sha256Factory } from '../age/primitives';
+import { PayloadSealer } from '../age/stream';
+import { YieldCounter } from '../age/yield';
 import { sha256Hex, toHex, utf8Encode } from '../crypto/bytes';
 import {
   buildManifest,
@@ -21,6 +26,7 @@ import {
   type ManifestChat,
   type ManifestEntry,
 } from './manifest';
+import { Outbox } from './outbox';
 import { paddedTarLength, TAR_BLOCK } from './padding';
 import { dataPadding, END_OF_ARCHIVE, MAX_ENTRY_SIZE, tarHeader } from './tar';
 
@@ -39,6 +45,11 @@ export interface BackupInfo {
   createdAt?: string;
 }
 
+export interface WriterOptions {
+  /** Faster SHA-256 / ChaCha20-Poly1305 where the runtime has them (the CLI: node:crypto). */
+  primitives?: Partial<CryptoPrimitives>;
+}
+
 export interface MediaRef {
   /** media/<sha256>.<ext> */
   path: string;
@@ -47,14 +58,17 @@ export interface MediaRef {
 }
 
 /**
- * Media bytes: in memory; a Blob or a stream factory (read twice: once to hash, once to write,
- * and the second read must match the first); or a one-shot stream (held in memory until it ends,
- * unless `expect` states its size and hash, in which case it streams and is checked at its end).
+ * Media bytes: in memory; a Blob (read once to hash and once to write, unless small enough to
+ * read whole); a stream factory (read twice: once to hash, once to write, and the second read must
+ * hash the same); or a one-shot stream (held in memory until it ends, unless `expect` states its
+ * size and hash, in which case it streams and is checked at its end).
  */
 export type MediaInput = Uint8Array | Blob | ReadableStream<Uint8Array> | (() => ReadableStream<Uint8Array>);
 
 export const MEDIA_EXT = /^[a-z0-9]{1,10}$/;
 const ZEROS = new Uint8Array(64 * 1024);
+/** A Blob up to this size is read into memory once and hashed natively, instead of read twice. */
+const BLOB_IN_MEMORY = 4 * 1024 * 1024;
 
 export class BackupWriteError extends Error {
   override readonly name = 'BackupWriteError';
@@ -65,7 +79,6 @@ type State = 'open' | 'finished' | 'failed';
 export class BackupWriter {
   /** The .age bytes. The consumer must read it while media are added, or the writer waits. */
   readonly ciphertext: ReadableStream<Uint8Array>;
-  private readonly out: WritableStreamDefaultWriter<Uint8Array>;
   private readonly mtime: number;
   private tarLength = 0;
   private readonly entries: ManifestEntry[] = [];
@@ -77,21 +90,29 @@ export class BackupWriter {
     private readonly key: BackupKey,
     private readonly appVersion: string,
     private readonly createdAt: string,
-    out: WritableStreamDefaultWriter<Uint8Array>,
-    ciphertext: ReadableStream<Uint8Array>,
+    private readonly outbox: Outbox,
+    private readonly sealer: PayloadSealer,
+    private readonly sha256: Sha256Factory,
+    private readonly pacer: YieldCounter,
   ) {
-    this.out = out;
-    this.ciphertext = ciphertext;
+    this.ciphertext = outbox.stream;
     this.mtime = mtimeOf(createdAt);
   }
 
-  static async create(key: BackupKey, info: BackupInfo): Promise<BackupWriter> {
+  static async create(key: BackupKey, info: BackupInfo, options: WriterOptions = {}): Promise<BackupWriter> {
     if (!isKeyId(key.keyId)) throw new RangeError('a key id is 16 lowercase hex digits');
     const createdAt = normaliseCreatedAt(info.createdAt ?? new Date());
     if (Date.parse(createdAt) < 0) throw new RangeError('the creation time is before 1970');
-    const plain = new TransformStream<Uint8Array, Uint8Array>();
-    const ciphertext = await encryptAgeStream(plain.readable, { recipients: [key.recipient], keyId: key.keyId });
-    return new BackupWriter(key, info.appVersion, createdAt, plain.writable.getWriter(), ciphertext);
+    const primitives = await resolvePrimitives(options.primitives);
+    const { prefix, cipher } = await beginAgeFile({ recipients: [key.recipient], keyId: key.keyId }, primitives.chacha20poly1305);
+    const outbox = new Outbox(prefix);
+    // The pacer gives the event loop a task now and then, even when the consumer returns at once.
+    const pacer = new YieldCounter();
+    const sealer = new PayloadSealer(cipher, async (sealed) => {
+      await outbox.push(sealed);
+      await pacer.add(sealed.length);
+    });
+    return new BackupWriter(key, info.appVersion, createdAt, outbox, sealer, primitives.sha256, pacer);
   }
 
   /** Adds one attachment as media/<sha256>.<ext>; the same bytes and extension are stored once. */
@@ -104,12 +125,20 @@ export class BackupWriter {
         return this.writeMedia(extension, digest, data.length, async () => this.write(data));
       }
       if (data instanceof ReadableStream) {
-        if (expect !== undefined) return this.writeMediaStream(extension, expect.sha256, expect.size, data);
+        if (expect !== undefined) return this.writeMediaStream(extension, expect.sha256, expect.size, data, 'hash');
         return this.writeBufferedMedia(extension, data);
       }
-      const open = typeof data === 'function' ? data : () => data.stream() as ReadableStream<Uint8Array>;
-      const first = await hashStream(open());
-      return this.writeMediaStream(extension, first.sha256, first.size, open());
+      if (data instanceof Blob) {
+        if (data.size <= BLOB_IN_MEMORY) {
+          const bytes = new Uint8Array(await data.arrayBuffer());
+          return this.writeMedia(extension, await sha256Hex(bytes), bytes.length, () => this.write(bytes));
+        }
+        // A Blob's bytes cannot change, so the hash of the first read names the second as well.
+        const first = await this.hashStream(data.stream() as ReadableStream<Uint8Array>);
+        return this.writeMediaStream(extension, first.sha256, first.size, data.stream() as ReadableStream<Uint8Array>, 'length');
+      }
+      const first = await this.hashStream(data());
+      return this.writeMediaStream(extension, first.sha256, first.size, data(), 'hash');
     });
   }
 
@@ -133,7 +162,7 @@ export class BackupWriter {
   async abort(reason?: unknown): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'failed';
-    await this.out.abort(reason ?? new BackupWriteError('backup aborted')).catch(() => undefined);
+    this.outbox.error(reason ?? new BackupWriteError('backup aborted'));
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {
@@ -153,8 +182,7 @@ export class BackupWriter {
 
   private async write(bytes: Uint8Array): Promise<void> {
     if (bytes.length === 0) return;
-    await this.out.ready;
-    await this.out.write(bytes);
+    await this.sealer.update(bytes);
     this.tarLength += bytes.length;
   }
 
@@ -183,14 +211,24 @@ export class BackupWriter {
     return ref;
   }
 
-  private async writeMediaStream(ext: string, digest: string, size: number, stream: ReadableStream<Uint8Array>): Promise<MediaRef> {
+  /**
+   * Streams media whose name is already decided. `check`: 'hash' when the bytes could differ from
+   * what named them (stated by the caller, or a second read of a factory), 'length' for a Blob.
+   */
+  private async writeMediaStream(
+    ext: string,
+    digest: string,
+    size: number,
+    stream: ReadableStream<Uint8Array>,
+    check: 'hash' | 'length',
+  ): Promise<MediaRef> {
     if (!/^[0-9a-f]{64}$/.test(digest)) throw new RangeError('sha256 must be 64 lowercase hex digits');
     if (this.media.has(`media/${digest}.${ext}`)) {
       await stream.cancel();
       return this.media.get(`media/${digest}.${ext}`)!;
     }
     return this.writeMedia(ext, digest, size, async () => {
-      const hash = sha256.create();
+      const hash = check === 'hash' ? this.sha256() : null;
       let seen = 0;
       const reader = stream.getReader();
       for (;;) {
@@ -201,10 +239,10 @@ export class BackupWriter {
           await reader.cancel();
           throw new BackupWriteError(`the media stream is longer than its stated ${size} bytes`);
         }
-        hash.update(value);
+        hash?.update(value);
         await this.write(value);
       }
-      if (seen !== size || toHex(hash.digest()) !== digest) {
+      if (seen !== size || (hash !== null && toHex(hash.digest()) !== digest)) {
         throw new BackupWriteError('the media bytes differ from their stated size or SHA-256 (a source read twice changed?)');
       }
     });
@@ -212,7 +250,7 @@ export class BackupWriter {
 
   private async writeBufferedMedia(ext: string, stream: ReadableStream<Uint8Array>): Promise<MediaRef> {
     const parts: Uint8Array[] = [];
-    const hash = sha256.create();
+    const hash = this.sha256();
     let size = 0;
     const reader = stream.getReader();
     for (;;) {
@@ -238,22 +276,25 @@ export class BackupWriter {
     await this.write(tarHeader(PADDING_NAME, padding, this.mtime));
     await this.writeZeros(padding);
     await this.writeZeros(END_OF_ARCHIVE);
+    await this.sealer.final();
     this.state = 'finished';
-    await this.out.close();
+    this.outbox.close();
   }
-}
 
-async function hashStream(stream: ReadableStream<Uint8Array>): Promise<{ sha256: string; size: number }> {
-  const hash = sha256.create();
-  let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    hash.update(value);
-    size += value.length;
+  /** The first read of a Blob or a stream factory: its SHA-256 and length. */
+  private async hashStream(stream: ReadableStream<Uint8Array>): Promise<{ sha256: string; size: number }> {
+    const hash = this.sha256();
+    let size = 0;
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      hash.update(value);
+      size += value.length;
+      await this.pacer.add(value.length);
+    }
+    return { sha256: toHex(hash.digest()), size };
   }
-  return { sha256: toHex(hash.digest()), size };
 }
 
 /** gzip with the platform's CompressionStream (Node 20, Chromium, Firefox). */

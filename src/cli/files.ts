@@ -1,9 +1,14 @@
 // Files: reading a backup as a stream (once per pass), and writing results so that nothing
 // appears at the destination until it is complete.
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { constants as fsConstants, createWriteStream, rmSync } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { PassThrough, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { EntryWriter } from '../backup/contents';
 import { CliError, ExitCode } from './exit-codes';
 
 const READ_CHUNK = 256 * 1024;
@@ -238,4 +243,40 @@ export async function writeStreamAtomically(target: string, stream: ReadableStre
     untrackTemp(temp);
     throw e;
   }
+}
+
+/**
+ * A new private file (0600, never an existing one) that receives an entry as it is released,
+ * through gunzip when asked. Waits for the disk when it falls behind, so memory stays flat.
+ * File-system failures become the CLI's I/O error; a gunzip failure is passed on as it is.
+ */
+export function entryFile(path: string, options: { gunzip?: boolean } = {}): EntryWriter {
+  const head: Transform = options.gunzip === true ? createGunzip() : new PassThrough();
+  const done = pipeline(head, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  let failure: unknown = null;
+  const failed = done.then(
+    () => undefined,
+    (e: unknown) => {
+      failure = e;
+    },
+  );
+  const fail = (e: unknown): never => {
+    const errno = e as NodeJS.ErrnoException;
+    throw typeof errno?.syscall === 'string' ? ioError(e, path, 'write') : e;
+  };
+  return {
+    async write(chunk) {
+      if (failure !== null) fail(failure);
+      if (!head.write(chunk)) await Promise.race([once(head, 'drain'), failed]);
+      if (failure !== null) fail(failure);
+    },
+    async close() {
+      head.end();
+      await done.catch(fail);
+    },
+    async abort(reason) {
+      head.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+      await failed;
+    },
+  };
 }

@@ -2,14 +2,15 @@
 //   open (bytes -> text + media) -> participants -> parse with "me" -> encrypt into one .age blob.
 // Everything stays in this page's memory; the only thing that leaves it is the ciphertext.
 import type { BackupKey } from '../backup/writer';
-import { BackupWriter, MEDIA_EXT } from '../backup/writer';
-import { extensionOf } from '../export/mime';
+import { BackupWriter } from '../backup/writer';
 import type { ChatExport } from '../export/types';
 import { importWhatsAppFile, openWhatsAppFile, type WhatsAppFile } from '../export/whatsapp-import';
 import { listParticipants, type ParticipantSummary } from '../export/whatsapp-txt';
-import { attachMedia, type StoredMedia } from '../export/whatsapp-zip';
 import { loadBackupKey } from './backup-key';
+import { feedImport } from './feed';
 import { backupFileName } from './file-name';
+
+export { mediaExtension } from './feed';
 
 export interface OpenedImport {
   file: WhatsAppFile;
@@ -72,17 +73,10 @@ export async function encryptImport(input: EncryptImportInput): Promise<Encrypte
   const total = mediaTotal + chatWeight;
   let fed = 0;
 
-  const feed = (async () => {
-    const stored = new Map<string, StoredMedia>();
-    for (const entry of file.media) {
-      // One entry inflated at a time: the zip stays compressed in memory, not every file unpacked.
-      const ref = await writer.addMedia(entry.read(), mediaExtension(entry.name));
-      stored.set(entry.name, { sha256: ref.sha256, size: ref.size, path: ref.path });
-      fed += entry.size;
-      report(fed / total);
-    }
-    await writer.finish(stored.size > 0 ? attachMedia(doc, stored) : doc);
-  })();
+  const feed = feedImport(writer, file, doc, (entry) => {
+    fed += entry.size;
+    report(fed / total);
+  });
 
   try {
     await Promise.all([feed, collect]);
@@ -98,10 +92,4 @@ export async function encryptImport(input: EncryptImportInput): Promise<Encrypte
     size,
     keyId: key.keyId,
   };
-}
-
-/** The name's extension when the backup format allows it (1-10 letters or digits), else "bin". */
-export function mediaExtension(name: string): string {
-  const ext = extensionOf(name);
-  return MEDIA_EXT.test(ext) ? ext : 'bin';
 }

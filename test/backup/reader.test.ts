@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../src/age/gate';
 import { BackupError } from '../../src/backup/errors';
-import { fromAgeError, inspectBackup, openBackup, verifyBackup } from '../../src/backup/reader';
+import { fromAgeError, inspectBackup, openBackup, openBackupStreaming, verifyBackup, type EntryWriter } from '../../src/backup/reader';
+import type { Sha256Factory } from '../../src/age/primitives';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { AgeError } from '../../src/age/errors';
 import { asBufferSource } from '../../src/crypto/bytes';
 import { CHUNK_WITH_TAG } from '../../src/age/stream';
@@ -94,5 +96,103 @@ describe('reading a backup', () => {
     const without = (await refused(verifyBackup(bytesSource(file), [{ seed: typo }], { typoSearch: false })))!;
     expect(without.kind).toBe('wrong-key');
     expect(without.typo).toBeUndefined();
+  });
+
+  it('streams each entry to its writer in pieces, after pass 1, skipping entries the sink declines', async () => {
+    const media = prngBytes(300_000, 'streamed');
+    const { file, refs } = await makeBackup({ media: [media] });
+    let calls = 0;
+    const source = () => {
+      calls++;
+      return bytesSource(file)();
+    };
+    const log: string[] = [];
+    const pieces: Uint8Array[] = [];
+    const verified = await openBackupStreaming(source, [{ seed: FIXED_SEED }], ({ name, size }) => {
+      expect(calls).toBe(2);
+      log.push(`begin ${name} ${size}`);
+      if (name === 'manifest.mac') return null;
+      return {
+        write(chunk) {
+          if (name === refs[0]!.path) pieces.push(chunk);
+          log.push(`write ${name}`);
+        },
+        close: () => void log.push(`close ${name}`),
+      };
+    });
+    expect(verified.entries.map((e) => e.name)).toEqual([refs[0]!.path, 'chat.json.gz', 'manifest.json', 'manifest.mac', 'padding']);
+    // Streamed, not collected: the 300 KB entry arrives in chunk-sized pieces before it closes.
+    expect(pieces.length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(65_536);
+    expect(Buffer.concat(pieces).equals(Buffer.from(media))).toBe(true);
+    expect(log.indexOf(`close ${refs[0]!.path}`)).toBe(log.lastIndexOf(`write ${refs[0]!.path}`) + 1);
+    expect(log.filter((l) => l.startsWith('begin'))).toEqual([
+      `begin ${refs[0]!.path} 300000`,
+      `begin chat.json.gz ${verified.entries[1]!.size}`,
+      `begin manifest.json ${verified.entries[2]!.size}`,
+      'begin manifest.mac 65',
+    ]);
+    expect(log.some((l) => l.endsWith('manifest.mac') && !l.startsWith('begin'))).toBe(false);
+  });
+
+  it('aborts the entry being streamed when the file changes during pass 2', async () => {
+    const { file } = await makeBackup({ media: [prngBytes(300_000, 'changes')] });
+    const altered = file.slice();
+    const at = (await inspectBackup(bytesSource(file))).headerSize + 16 + 3 * CHUNK_WITH_TAG + 100; // inside chunk 3
+    altered[at] = altered[at]! ^ 1;
+    let calls = 0;
+    const source = () => bytesSource(calls++ === 0 ? file : altered)();
+    const events: string[] = [];
+    const writer = (name: string): EntryWriter => ({
+      write: () => void events.push(`write ${name}`),
+      close: () => void events.push(`close ${name}`),
+      abort: (reason) => void events.push(`abort ${name} ${(reason as Error).name}`),
+    });
+    const e = await openBackupStreaming(source, [{ seed: FIXED_SEED }], ({ name }) => writer(name)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BackupError);
+    expect((e as BackupError).kind).toBe('corrupted');
+    expect(events.filter((x) => x.startsWith('write')).length).toBe(3); // chunks 0-2 matched pass 1
+    expect(events[events.length - 1]).toBe(`abort ${events[0]!.slice('write '.length)} AgeError`);
+    expect(events.some((x) => x.startsWith('close'))).toBe(false);
+  });
+
+  it('hashes every entry once on pass 1 and not again on pass 2, with the SHA-256 it is given', async () => {
+    const { file } = await makeBackup({ media: [prngBytes(100_000, 'counted')] });
+    let hashed = 0;
+    const counting: Sha256Factory = () => {
+      const h = sha256.create();
+      return { update: (d) => void ((hashed += d.length), h.update(d)), digest: () => h.digest() };
+    };
+    const v = await openBackupStreaming(bytesSource(file), [{ seed: FIXED_SEED }], () => null, { primitives: { sha256: counting } });
+    const entryBytes = v.entries.filter((x) => x.name !== 'padding').reduce((n, x) => n + x.size, 0);
+    expect(hashed).toBe(entryBytes);
+  });
+
+  it('gives the event loop a task every few MiB while it reads', async () => {
+    const { file } = await makeBackup({ media: [prngBytes(6 * 1024 * 1024, 'turns')] });
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      if (!spinning) return;
+      turns++;
+      setImmediate(spin);
+    };
+    // The event-loop turns seen at each 64 KiB read of pass 1's payload (every read completes at
+    // once, so only the reader's own yields let a turn happen between them).
+    const seen: number[] = [];
+    const source = () =>
+      bytesSource(file)().pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, c) {
+            seen.push(turns);
+            c.enqueue(chunk);
+          },
+        }),
+      );
+    setImmediate(spin);
+    await verifyBackup(source, [{ seed: FIXED_SEED, type: 'classic' }]);
+    spinning = false;
+    expect(seen.length).toBeGreaterThan(90);
+    expect(seen[seen.length - 1]! - seen[2]!).toBeGreaterThanOrEqual(2);
   });
 });

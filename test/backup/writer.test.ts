@@ -2,6 +2,7 @@
 // and flat memory (bytes in flight between the media source and the ciphertext stay bounded).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
+import type { Sha256Factory } from '../../src/age/primitives';
 import { BackupWriter, type MediaInput } from '../../src/backup/writer';
 import { asBufferSource, toHex } from '../../src/crypto/bytes';
 import { backupKey, FIXED_SEED, plaintextOf, prngBytes, SAMPLE_CHAT } from './helpers';
@@ -155,4 +156,68 @@ describe('BackupWriter', () => {
     console.log(`media bytes ahead of the ciphertext consumer: at most ${maxAhead}`);
     expect(maxAhead).toBeLessThan(2 * 1024 * 1024);
   });
+
+  it('hashes each byte once where the input cannot change, twice only for a stream factory', async () => {
+    const MiB = 1024 * 1024;
+    const small = prngBytes(100_000, 'small');
+    const large = prngBytes(5 * MiB, 'large');
+    const cases: [string, Uint8Array, () => MediaInput, number, { size: number; sha256: string }?][] = [
+      ['bytes', large, () => large, 0],
+      ['a small Blob', small, () => new Blob([asBufferSource(small)]), 0],
+      ['a large Blob', large, () => new Blob([asBufferSource(large)]), large.length],
+      ['a stream factory', large, () => () => once(large, 100_000), 2 * large.length],
+      ['a one-shot stream with its hash stated', large, () => once(large, 100_000), large.length, { size: large.length, sha256: toHex(sha256(large)) }],
+      ['a one-shot stream', small, () => once(small), small.length],
+    ];
+    for (const [label, data, input, expected, stated] of cases) {
+      let hashed = 0;
+      const counting: Sha256Factory = () => {
+        const h = sha256.create();
+        return { update: (d) => void ((hashed += d.length), h.update(d)), digest: () => h.digest() };
+      };
+      const w = await BackupWriter.create(await backupKey(FIXED_SEED, 'classic'), { appVersion: '1', createdAt: CREATED }, { primitives: { sha256: counting } });
+      const file = new Response(w.ciphertext).arrayBuffer();
+      const ref = await w.addMedia(input(), 'bin', stated);
+      await w.finish(SAMPLE_CHAT);
+      await file;
+      expect(ref.sha256, label).toBe(toHex(sha256(data)));
+      expect(hashed, label).toBe(expected);
+    }
+  });
+
+  it('gives the event loop a task every few MiB even when nothing it awaits takes one', async () => {
+    const total = 8 * 1024 * 1024;
+    const data = prngBytes(256 * 1024, 'turns');
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      if (!spinning) return;
+      turns++;
+      setImmediate(spin);
+    };
+    const w = await BackupWriter.create(await backupKey(FIXED_SEED, 'classic'), { appVersion: '1', createdAt: CREATED });
+    const drained = (async () => {
+      const r = w.ciphertext.getReader();
+      while (!(await r.read()).done); // a consumer that never waits for anything
+    })();
+    const source = () => {
+      let sent = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (sent >= total) return c.close();
+          sent += data.length;
+          c.enqueue(data);
+        },
+      });
+    };
+    setImmediate(spin);
+    const before = turns;
+    await w.addMedia(source, 'bin'); // 8 MiB hashed, then 8 MiB sealed: 16 MiB of work
+    const during = turns - before;
+    spinning = false;
+    await w.finish(SAMPLE_CHAT);
+    await drained;
+    expect(during).toBeGreaterThanOrEqual(6);
+  });
 });
+

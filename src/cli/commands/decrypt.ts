@@ -1,14 +1,15 @@
 // chatseal decrypt BACKUP.age -o FOLDER: authenticate everything, unpack into a private temporary
-// folder next to FOLDER, and move into FOLDER only when the whole backup checked out.
-import { mkdir, writeFile } from 'node:fs/promises';
+// folder next to FOLDER, and move into FOLDER only when the whole backup checked out. Entries are
+// streamed to their files (chat.json through gunzip), so memory does not grow with their size.
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { openBackup } from '../../backup/reader';
+import { openBackupStreaming } from '../../backup/reader';
 import type { ParsedOptions } from '../args';
 import { CliError, ExitCode } from '../exit-codes';
-import { assertReadableFile, conflicts, destinationState, fileSource, ioError, moveIntoPlace, removeTempDir, withTempDirNextTo } from '../files';
+import { assertReadableFile, conflicts, destinationState, entryFile, fileSource, ioError, moveIntoPlace, removeTempDir, withTempDirNextTo } from '../files';
 import { cliKeyDependencies } from '../key-deps';
 import { readKeys } from '../key-source';
+import { nodePrimitives } from '../native-crypto';
 import { printSummary } from '../summary';
 
 /** What FOLDER receives; checked for conflicts before any work. */
@@ -42,21 +43,24 @@ export async function runDecrypt(file: string, options: ParsedOptions): Promise<
   const keys = await readKeys(options, cliKeyDependencies);
   const { dir, result: verified } = await withTempDirNextTo(dest, async (tmp) => {
     let mediaDir = false;
-    return openBackup(fileSource(file), keys, async ({ name, bytes }) => {
-      const out = outputNameFor(name);
-      if (out === null) return;
-      if (out.startsWith('media/') && !mediaDir) {
-        await mkdir(join(tmp, 'media'), { mode: 0o700 });
-        mediaDir = true;
-      }
-      const data = name === 'chat.json.gz' ? gunzipSync(bytes) : bytes;
-      const path = join(tmp, out);
-      try {
-        await writeFile(path, data, { mode: 0o600, flag: 'wx' });
-      } catch (e) {
-        throw ioError(e, path, 'write');
-      }
-    });
+    return openBackupStreaming(
+      fileSource(file),
+      keys,
+      async ({ name }) => {
+        const out = outputNameFor(name);
+        if (out === null) return null;
+        if (out.startsWith('media/') && !mediaDir) {
+          try {
+            await mkdir(join(tmp, 'media'), { mode: 0o700 });
+          } catch (e) {
+            throw ioError(e, join(tmp, 'media'), 'create');
+          }
+          mediaDir = true;
+        }
+        return entryFile(join(tmp, out), { gunzip: name === 'chat.json.gz' });
+      },
+      { primitives: nodePrimitives },
+    );
   });
   try {
     await moveIntoPlace(dir, dest);

@@ -2,15 +2,15 @@
 // stores each media file of a .zip, then the chat, with the extension's BackupWriter; the
 // ciphertext streams into a temporary file that becomes BACKUP.age only when complete.
 import { lstat } from 'node:fs/promises';
-import { BackupWriter, MEDIA_EXT, type BackupKey } from '../../backup/writer';
+import { BackupWriter, type BackupKey } from '../../backup/writer';
 import { deriveKeyId, deriveMacKey, seedToRecipient, type KeyType } from '../../crypto/keys';
-import { extensionOf } from '../../export/mime';
-import { attachMedia, type StoredMedia } from '../../export/whatsapp-zip';
+import { feedImport } from '../../import/feed';
 import type { ParsedOptions } from '../args';
 import { CliError, ExitCode } from '../exit-codes';
 import { ioError, writeStreamAtomically } from '../files';
 import { cliKeyDependencies } from '../key-deps';
 import { readKeys, type CliKey } from '../key-source';
+import { nodePrimitives } from '../native-crypto';
 import { VERSION } from '../version';
 import { readExport, reportParse } from '../whatsapp';
 
@@ -46,22 +46,13 @@ export async function runEncrypt(file: string, options: ParsedOptions): Promise<
     throw new CliError(ExitCode.usage, `encrypt makes a backup for one key, and ${keys.length} were given`, 'Give only the current key (no keyring, one identity).');
   }
   const key = await backupKeyFor(keys[0]!);
-  const writer = await BackupWriter.create(key, { appVersion: VERSION });
+  const writer = await BackupWriter.create(key, { appVersion: VERSION }, { primitives: nodePrimitives });
   const abortOn = async (e: unknown): Promise<never> => {
     await writer.abort(e).catch(() => undefined);
     throw e;
   };
   const writing = writeStreamAtomically(output, writer.ciphertext).catch(abortOn);
-  const feeding = (async () => {
-    const stored = new Map<string, StoredMedia>();
-    for (const entry of parsed.file.media) {
-      // One zip entry inflated at a time, written, then dropped.
-      const ext = extensionOf(entry.name);
-      const ref = await writer.addMedia(entry.read(), MEDIA_EXT.test(ext) ? ext : 'bin');
-      stored.set(entry.name, { sha256: ref.sha256, size: ref.size, path: ref.path });
-    }
-    await writer.finish(stored.size > 0 ? attachMedia(parsed.doc, stored) : parsed.doc);
-  })().catch(abortOn);
+  const feeding = feedImport(writer, parsed.file, parsed.doc).catch(abortOn);
   const [, size] = await Promise.all([feeding, writing]);
   const type = keys[0]!.type ?? DEFAULT_KEY_TYPE;
   process.stdout.write(
