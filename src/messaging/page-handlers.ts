@@ -4,13 +4,7 @@
 // and a malformed request must be refused precisely rather than fail somewhere inside.
 import { toBase64 } from '../crypto/bytes';
 import { KEY_TYPES, type KeyType } from '../crypto/keys';
-import type {
-  KeyService,
-  KeyState,
-  PendingKeyView as ServicePendingKeyView,
-  SecretFailure,
-  TypoView,
-} from '../keys/service';
+import type { KeyService, KeyState, SecretFailure, TypoView } from '../keys/service';
 import { KeyServiceError } from '../keys/service';
 import { InvalidSettingError, type Settings } from '../store/settings';
 import { CommandError } from './errors';
@@ -87,10 +81,12 @@ export function toKeyStateView(state: KeyState): KeyStateView {
     reminderDue: state.reminderDue,
     olderKeyIds: [...state.olderKeyIds],
     unlocked: state.unlocked,
+    rotationPending: state.rotationPending,
   };
 }
 
-function toPendingView(p: ServicePendingKeyView): PendingKeyView {
+/** Exactly the view's fields: a rotation result carries `ok` besides them. */
+function toPendingView(p: PendingKeyView): PendingKeyView {
   return {
     digits: p.digits,
     groups: [...p.groups],
@@ -139,6 +135,12 @@ export function createPageHandlers(deps: PageHandlerDeps): PageHandlers {
         }
         const result = await keys.confirmKeySetup({ answers: answers as string[] });
         return result.ok ? { ok: true as const, keyId: result.keyId } : { ok: false as const, wrongGroups: [...result.wrongGroups] };
+      }),
+
+    'key.getPendingSetup': () =>
+      guard(async () => {
+        const pending = await keys.getPendingSetup();
+        return pending ? toPendingView(pending) : null;
       }),
 
     'key.cancelSetup': () => guard(() => keys.cancelSetup()),

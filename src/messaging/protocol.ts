@@ -4,63 +4,46 @@
 // Everything here crosses a browser message channel, which in Chrome is JSON-like: payloads and
 // results are plain JSON (no Uint8Array, Date, Map, undefined-in-arrays, BigInt). Bytes travel as
 // base64 strings, dates as ISO 8601 strings.
+import type { KeyInputError } from '../crypto/keyinput';
 import type { KeyType } from '../crypto/keys';
+import type {
+  ConfirmResult,
+  KeySecret,
+  KeyState,
+  PasswordRefusal as ServicePasswordRefusal,
+  PendingKeyView,
+  SecretFailure,
+  TypoView,
+} from '../keys/service';
 import type { KeyMode } from '../store/db';
 import type { Settings } from '../store/settings';
 
-export type { KeyMode, Settings };
-
-/** What a user typed to prove they hold the key: the 64-digit key (any form) or the password. */
-export type KeySecret = { keyText: string } | { password: string };
+// Shapes the key service already returns as plain JSON have their one home there; the protocol
+// re-exports them. What differs on the wire (fewer details, other names) is declared below.
+export type { ConfirmResult, KeyMode, KeySecret, PendingKeyView, Settings };
 
 /** Why typed key text was refused before any cryptographic work (see src/crypto/keyinput.ts). */
-export type KeyInputRefusal = 'empty' | 'length' | 'alphabet' | 'checksum';
+export type KeyInputRefusal = KeyInputError['reason'];
 
-export interface TypoHelp {
-  /** 1-based group numbers (of the 16 groups of 4) that look wrong; two for a swap across groups. */
-  groups: number[];
-  kind: 'digit' | 'swap';
-}
+/** 1-based group numbers (of the 16 groups of 4) that look wrong; two for a swap across groups. */
+export type TypoHelp = Pick<TypoView, 'groups' | 'kind'>;
 
+/**
+ * The key service's state as pages see it. Field meanings are documented on KeyState
+ * (src/keys/service.ts); a configured key has all of its fields.
+ */
 export type KeyStateView =
   | {
       configured: false;
       /** A 64-digit key was shown and not yet confirmed (e.g. the page was reloaded). */
       pendingSetup: boolean;
     }
-  | {
-      configured: true;
-      keyId: string;
-      keyType: KeyType;
-      mode: KeyMode;
-      /** The age recipient, shown only under Advanced. */
-      recipient: string;
-      createdAt: string;
-      confirmedAt: string;
-      lastCheckedAt: string | null;
-      /** The two-weekly "check your key or password" reminder is due (worker's clock and settings). */
-      reminderDue: boolean;
-      /** Key ids of older keys kept in the keyring after rotations, newest first. */
-      olderKeyIds: string[];
-      /** Identities are unlocked for restore. */
-      unlocked: boolean;
-    };
+  | ({ configured: true; lastCheckedAt: string | null } & Required<
+      Pick<KeyState, 'keyId' | 'keyType' | 'mode' | 'recipient' | 'createdAt' | 'confirmedAt'>
+    > &
+      Pick<KeyState, 'reminderDue' | 'olderKeyIds' | 'unlocked' | 'rotationPending'>);
 
-/** A freshly generated 64-digit key, held by the worker until the user confirms it. */
-export interface PendingKeyView {
-  digits: string;
-  groups: string[];
-  identity: string;
-  keyId: string;
-  keyType: KeyType;
-  createdAt: string;
-  /** The two 1-based group numbers the user must type back, ascending. */
-  confirmGroups: [number, number];
-}
-
-export type ConfirmResult = { ok: true; keyId: string } | { ok: false; wrongGroups: number[] };
-
-export type PasswordRefusal = 'weak' | 'empty';
+export type PasswordRefusal = ServicePasswordRefusal['reason'];
 
 export type PasswordSetupResult = { ok: true; keyId: string } | { ok: false; reason: PasswordRefusal };
 
@@ -71,14 +54,7 @@ export type PreviewResult =
 export type SetupExistingResult = { ok: true; keyId: string } | { ok: false; reason: KeyInputRefusal };
 
 /** Why a typed key or password did not prove the user holds the current key. */
-export type SecretRefusal =
-  | KeyInputRefusal
-  | 'wrong-key'
-  /** A key replaced by rotation: it opens older backups but is no longer the key. */
-  | 'old-key'
-  | 'wrong-password'
-  | 'not-password-mode'
-  | 'key-file-damaged';
+export type SecretRefusal = SecretFailure['reason'];
 
 export type CheckResult = { ok: true } | { ok: false; reason: SecretRefusal; typo?: TypoHelp };
 
@@ -102,6 +78,8 @@ export interface PageToWorker {
   'key.beginSetup': { payload: { keyType: KeyType }; result: PendingKeyView };
   /** answers[i] is what the user typed for confirmGroups[i]. */
   'key.confirmSetup': { payload: { answers: string[] }; result: ConfirmResult };
+  /** The key shown and not yet confirmed (setup or rotation), again: e.g. after a reload. */
+  'key.getPendingSetup': { payload: Empty; result: PendingKeyView | null };
   /** Forgets a key shown but not confirmed (setup or rotation). */
   'key.cancelSetup': { payload: Empty; result: { ok: true } };
   /** A passphrase of random words; the worker remembers it so `generated: true` counts for it. */

@@ -14,15 +14,6 @@ export function Notice(props: { kind?: 'info' | 'error' | 'warning' | 'success';
   );
 }
 
-/** A live region that is always in the DOM, so screen readers announce what appears in it. */
-export function LiveRegion(props: { children?: ComponentChildren; assertive?: boolean }) {
-  return (
-    <div aria-live={props.assertive ? 'assertive' : 'polite'} aria-atomic="true">
-      {props.children}
-    </div>
-  );
-}
-
 export function ProgressBar(props: { label: string; value: number | null; text?: string }) {
   const percent = props.value === null ? null : Math.max(0, Math.min(100, Math.round(props.value * 100)));
   return (
@@ -51,6 +42,21 @@ export function KeyGroups(props: { groups: readonly string[] }) {
 /** Splits a key id into groups of four for reading aloud and comparing by eye. */
 export function formatKeyId(keyId: string): string {
   return keyId.match(/.{1,4}/gu)?.join(' ') ?? keyId;
+}
+
+/**
+ * Moves focus to the page's step heading (the first h2 in main) whenever `step` changes, so
+ * keyboard and screen reader users start at the top of the new step. null: nothing to focus yet.
+ * The heading gets tabindex=-1 (focusable by script only); theme.css draws no ring for that focus.
+ */
+export function useStepFocus(step: string | null): void {
+  useEffect(() => {
+    if (step === null) return;
+    const heading = document.querySelector<HTMLElement>('main h2');
+    if (!heading) return;
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }, [step]);
 }
 
 /** The value, updated only after it has been still for `ms`. */

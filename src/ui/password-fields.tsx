@@ -3,6 +3,7 @@
 // loaded lazily, since its dictionaries are large; the worker applies the same policy again.
 import { useEffect, useId, useState } from 'preact/hooks';
 import { useDebounced } from './components';
+import { Field } from './forms';
 import { t } from './i18n';
 import { callWorker } from '../messaging/client';
 import { evaluatePassword, type Strength } from './password-strength';
@@ -32,8 +33,6 @@ export function NewPasswordFields(props: {
   disabled?: boolean;
 }) {
   const { value, onChange } = props;
-  const passwordId = useId();
-  const confirmId = useId();
   const meterId = useId();
   const [show, setShow] = useState(false);
   const [strength, setStrength] = useState<Strength | null>(null);
@@ -69,31 +68,35 @@ export function NewPasswordFields(props: {
   const stale = settled !== value.password;
   return (
     <div class="new-password">
-      <div class="field">
-        <label for={passwordId}>{props.passwordLabel ?? t('passwordLabel')}</label>
-        <input
-          id={passwordId}
-          type={revealType(show)}
-          class={value.generated ? 'mono' : undefined}
-          autocomplete="new-password"
-          spellcheck={false}
-          value={value.password}
-          disabled={props.disabled}
-          aria-describedby={meterId}
-          onInput={(e) =>
-            // Any edit makes it the user's own password, judged by the estimate, not as generated.
-            onChange({ ...value, password: e.currentTarget.value, generated: false })
-          }
-        />
-        <label class="choice">
-          <input type="checkbox" checked={show} onChange={(e) => setShow(e.currentTarget.checked)} />
-          {t('passwordShow')}
-        </label>
-      </div>
+      <Field label={props.passwordLabel ?? t('passwordLabel')}>
+        {({ id }) => (
+          <>
+            <input
+              id={id}
+              type={revealType(show)}
+              class={value.generated ? 'mono' : undefined}
+              autocomplete="new-password"
+              spellcheck={false}
+              value={value.password}
+              disabled={props.disabled}
+              aria-describedby={meterId}
+              onInput={(e) =>
+                // Any edit makes it the user's own password, judged by the estimate, not as generated.
+                onChange({ ...value, password: e.currentTarget.value, generated: false })
+              }
+            />
+            <label class="choice">
+              <input type="checkbox" checked={show} onChange={(e) => setShow(e.currentTarget.checked)} />
+              {t('passwordShow')}
+            </label>
+          </>
+        )}
+      </Field>
       <div id={meterId} class="strength" aria-live="polite">
         {strength && !stale && (
           <>
-            <meter aria-label={t('passwordStrengthLabel')} min={0} max={4} low={2} high={3} optimum={4} value={strength.level} />
+            {/* Red below 2, amber for 2–3 (refused), green only at 4 (accepted). */}
+            <meter aria-label={t('passwordStrengthLabel')} min={0} max={4} low={2} high={3.5} optimum={4} value={strength.level} />
             <p class={strength.acceptable ? undefined : 'error-text'}>{strength.text}</p>
           </>
         )}
@@ -109,18 +112,19 @@ export function NewPasswordFields(props: {
         </p>
       )}
       {value.generated && <p class="hint">{t('passwordGeneratedHint')}</p>}
-      <div class="field">
-        <label for={confirmId}>{t('passwordConfirmLabel')}</label>
-        <input
-          id={confirmId}
-          type={revealType(show)}
-          autocomplete="new-password"
-          spellcheck={false}
-          value={value.confirm}
-          disabled={props.disabled}
-          onInput={(e) => onChange({ ...value, confirm: e.currentTarget.value })}
-        />
-      </div>
+      <Field label={t('passwordConfirmLabel')}>
+        {({ id }) => (
+          <input
+            id={id}
+            type={revealType(show)}
+            autocomplete="new-password"
+            spellcheck={false}
+            value={value.confirm}
+            disabled={props.disabled}
+            onInput={(e) => onChange({ ...value, confirm: e.currentTarget.value })}
+          />
+        )}
+      </Field>
     </div>
   );
 }

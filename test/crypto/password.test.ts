@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  ATTACKER_GUESSES_PER_SECOND,
   checkPassword,
   describeDuration,
+  MIN_CRACK_SECONDS,
   MIN_GUESSES_LOG10,
   passphraseBits,
   passphraseWordList,
@@ -17,7 +19,15 @@ describe('checkPassword (zxcvbn policy: 10^16 guesses)', () => {
     expect(r.guessesLog10).toBeLessThan(2);
     expect(r.warning).toBe('This is a heavily used password.');
     expect(r.reason).toContain('This is a heavily used password.');
-    expect(r.reason).toContain('Someone who stole your key file would guess this password in about an instant.');
+    expect(r.reason).toMatch(
+      /^Too weak for a key file that could be stolen: ChatSeal requires a password that takes at least 10\^16 guesses to find \(about 317 years for a well-equipped attacker\); this one could be guessed in less than a second\. /,
+    );
+  });
+
+  it('states the requirement and the estimate at one attacker rate: scrypt 2^18 on 10,000 GPUs', () => {
+    expect(ATTACKER_GUESSES_PER_SECOND).toBe(1e6);
+    expect(MIN_CRACK_SECONDS).toBe(1e10);
+    expect(MIN_CRACK_SECONDS / (365.25 * 86400)).toBeCloseTo(316.9, 1);
   });
 
   it('refuses a classic "strong" password zxcvbn scores 4, saying how long it would last', async () => {
@@ -25,7 +35,9 @@ describe('checkPassword (zxcvbn policy: 10^16 guesses)', () => {
     expect(r.ok).toBe(false);
     expect(r.guessesLog10).toBeCloseTo(11, 0);
     expect(r.score).toBeLessThanOrEqual(3); // a refused password never fills the meter
-    expect(r.reason).toMatch(/would guess this password in about \d+ months?\./);
+    // 10^11 guesses at 10^6 a second: about a day, next to the 317 years the policy asks for.
+    expect(r.crackSeconds).toBeCloseTo(10 ** r.guessesLog10 / 1e6, 0);
+    expect(r.reason).toMatch(/\(about 317 years for a well-equipped attacker\); this one could be guessed in about \d+ (hours?|days?)\./);
     expect(r.suggestions?.length).toBeGreaterThan(0);
   });
 
@@ -102,7 +114,7 @@ describe('describeDuration', () => {
     [3600 * 5, '5 hours'],
     [86400 * 12, '12 days'],
     [86400 * 365.25 * 3, '3 years'],
-    [1e12, '317 centuries'],
+    [1e12, '31,688 years'],
   ])('%d s -> %s', (s, text) => {
     expect(describeDuration(s)).toBe(text);
   });

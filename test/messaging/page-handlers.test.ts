@@ -69,7 +69,7 @@ describe('64-digit key setup', () => {
     expect(ok).toEqual({ ok: true, keyId: pending.keyId });
 
     const state = await call('key.getState', {});
-    expect(state).toMatchObject({ configured: true, mode: 'key', keyType: 'classic', keyId: pending.keyId, lastCheckedAt: null, reminderDue: false, olderKeyIds: [], unlocked: false });
+    expect(state).toMatchObject({ configured: true, mode: 'key', keyType: 'classic', keyId: pending.keyId, lastCheckedAt: null, reminderDue: false, olderKeyIds: [], unlocked: false, rotationPending: false });
     expect(state.configured && state.recipient).toMatch(/^age1[0-9a-z]+$/);
     expect(await call('backup.getKey', {})).toEqual({ recipient: state.configured && state.recipient, keyId: pending.keyId });
   });
@@ -86,6 +86,17 @@ describe('64-digit key setup', () => {
     await call('key.beginSetup', { keyType: 'pq' });
     await call('key.cancelSetup', {});
     expect(await call('key.getState', {})).toEqual({ configured: false, pendingSetup: false });
+    expect(await call('key.getPendingSetup', {})).toBeNull();
+  });
+
+  it('shows the same key and groups again (a reloaded page) until it is confirmed', async () => {
+    expect(await call('key.getPendingSetup', {})).toBeNull();
+    const pending = await call('key.beginSetup', { keyType: 'pq' });
+    const again = await call('key.getPendingSetup', {});
+    expect(again).toEqual(pending);
+    expect(Object.keys(again!).sort()).toEqual(['confirmGroups', 'createdAt', 'digits', 'groups', 'identity', 'keyId', 'keyType']);
+    await call('key.confirmSetup', { answers: pending.confirmGroups.map((g) => pending.groups[g - 1]!) });
+    expect(await call('key.getPendingSetup', {})).toBeNull();
   });
 });
 
@@ -160,10 +171,12 @@ describe('rotation', () => {
     expect(rotated.ok && rotated.pending?.keyType).toBe('pq');
     const next = rotated.ok ? rotated.pending! : null;
     expect(next!.keyId).not.toBe(first.keyId);
-    // Not replaced until confirmed.
-    expect(await call('key.getState', {})).toMatchObject({ keyId: first.keyId });
+    // Not replaced until confirmed; a reloaded page finds the same new key (only its fields).
+    expect(await call('key.getState', {})).toMatchObject({ keyId: first.keyId, rotationPending: true });
+    expect(await call('key.getPendingSetup', {})).toEqual(next);
     await call('key.confirmSetup', { answers: next!.confirmGroups.map((g) => next!.groups[g - 1]!) });
-    expect(await call('key.getState', {})).toMatchObject({ keyId: next!.keyId, keyType: 'pq', olderKeyIds: [first.keyId] });
+    expect(await call('key.getState', {})).toMatchObject({ keyId: next!.keyId, keyType: 'pq', olderKeyIds: [first.keyId], rotationPending: false });
+    expect(await call('key.getPendingSetup', {})).toBeNull();
     expect(await call('key.check', { keyText: first.digits })).toEqual({ ok: false, reason: 'old-key' });
     // The digits of the new key are the seed; sanity-check the view's two spellings agree.
     expect(seedToDigits(digitsToSeed(next!.digits))).toBe(next!.digits);

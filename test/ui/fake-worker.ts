@@ -43,6 +43,7 @@ export function configuredState(overrides: Partial<Extract<PageResult<'key.getSt
     reminderDue: false,
     olderKeyIds: [],
     unlocked: false,
+    rotationPending: false,
     ...overrides,
   };
 }
@@ -60,6 +61,7 @@ export class FakeWorker {
       'settings.get': () => this.settings,
       'settings.set': (patch) => (this.settings = { ...this.settings, ...patch }),
       'key.beginSetup': (p) => pendingKey(p.keyType),
+      'key.getPendingSetup': () => null,
       'key.cancelSetup': () => ({ ok: true }),
       'key.confirmSetup': (p) => {
         const wrongGroups = [3, 11].filter((g, i) => p.answers[i]?.trim().toLowerCase() !== GROUPS[g - 1]);

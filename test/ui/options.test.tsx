@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { digitsToSeed, seedToIdentity } from '../../src/crypto/keys';
 import { OptionsApp } from '../../src/ui/options/OptionsApp';
+import type { PendingKeyView } from '../../src/messaging/protocol';
 import { captureDownloads, configuredState, DIGITS, FakeWorker, GROUPS, KEY_ID, pendingKey } from './fake-worker';
 
 const worker = vi.hoisted(() => ({ current: null as null | { call: (type: never, payload: never) => Promise<unknown> } }));
@@ -107,6 +108,104 @@ describe('64-digit key setup', () => {
   });
 });
 
+describe('a reloaded page during setup or rotation', () => {
+  const keyGroups = () =>
+    within(screen.getByRole('list', { name: 'Your 64-digit key, in 16 groups of 4' }))
+      .getAllByRole('listitem')
+      .map((g) => g.getAttribute('data-group'));
+  const OTHER_DIGITS = 'fedcba9876543210'.repeat(4);
+  const otherKey = (): PendingKeyView => ({
+    ...pendingKey(),
+    digits: OTHER_DIGITS,
+    groups: OTHER_DIGITS.match(/.{4}/g)!,
+    keyId: 'ffffeeeeddddcccc',
+    confirmGroups: [1, 16],
+  });
+
+  it('shows the same key and the same two groups again instead of making a new one', async () => {
+    fake.state = { configured: false, pendingSetup: true };
+    fake.on('key.getPendingSetup', () => pendingKey());
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+    expect(fake.callsOf('key.beginSetup')).toHaveLength(0);
+    expect(keyGroups()).toEqual(GROUPS);
+    expect(screen.getByText(/This is the same key ChatSeal showed you before this page was reloaded/).closest('[role=status]')).toBeTruthy();
+    screen.getByRole('group', { name: 'Type groups 3 and 11 to confirm you saved it' });
+    expect(screen.getByRole('button', { name: 'Back' })).toBeTruthy();
+
+    type(screen.getByLabelText('Group 3'), GROUPS[2]!);
+    type(screen.getByLabelText('Group 11'), GROUPS[10]!);
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    await screen.findByRole('heading', { name: 'Backups are on' });
+    expect(fake.callsOf('key.confirmSetup')).toEqual([{ answers: [GROUPS[2], GROUPS[10]] }]);
+    expect(fake.callsOf('key.cancelSetup')).toHaveLength(0);
+  });
+
+  it('"Start over with a new key" drops the shown key and shows a new one', async () => {
+    fake.state = { configured: false, pendingSetup: true };
+    fake.on('key.getPendingSetup', () => pendingKey('classic'));
+    fake.on('key.beginSetup', () => otherKey());
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+    fireEvent.click(screen.getByRole('button', { name: 'Start over with a new key' }));
+    await waitFor(() => expect(keyGroups()).toEqual(otherKey().groups));
+    expect(fake.callsOf('key.cancelSetup')).toHaveLength(1);
+    // The same kind of key as the one dropped.
+    expect(fake.callsOf('key.beginSetup')).toEqual([{ keyType: 'classic' }]);
+    expect(fake.calls.findIndex((c) => c.type === 'key.cancelSetup')).toBeLessThan(fake.calls.findIndex((c) => c.type === 'key.beginSetup'));
+    screen.getByRole('group', { name: 'Type groups 1 and 16 to confirm you saved it' });
+    // A key made now is not a resumed one.
+    expect(screen.queryByText(/before this page was reloaded/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Start over with a new key' })).toBeNull();
+  });
+
+  it('a pending rotation comes back with its new key; confirming finishes the rotation', async () => {
+    fake.state = configuredState({ rotationPending: true });
+    fake.on('key.getPendingSetup', () => otherKey());
+    fake.on('key.confirmSetup', (p) => {
+      if (p.answers[0] !== OTHER_DIGITS.slice(0, 4) || p.answers[1] !== OTHER_DIGITS.slice(60)) return { ok: false, wrongGroups: [1, 16] };
+      fake.state = configuredState({ keyId: otherKey().keyId, olderKeyIds: [KEY_ID] });
+      return { ok: true, keyId: otherKey().keyId };
+    });
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+    expect(keyGroups()).toEqual(otherKey().groups);
+    expect(screen.getByText(/This is the new key ChatSeal showed you before this page was reloaded; your current key stays in use/)).toBeTruthy();
+    // Nothing to go back to: the page no longer knows the current key.
+    expect(screen.queryByRole('button', { name: 'Back' })).toBeNull();
+    type(screen.getByLabelText('Group 1'), OTHER_DIGITS.slice(0, 4));
+    type(screen.getByLabelText('Group 16'), OTHER_DIGITS.slice(60));
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    await screen.findByRole('heading', { name: 'Backups are on' });
+    expect(screen.getByText(/Older backups still open with it/).textContent).toContain('ffff eeee dddd cccc');
+    expect(fake.callsOf('key.rotate')).toHaveLength(0);
+  });
+
+  it('starting a pending rotation over goes back to "Rotate key", which needs the current key again', async () => {
+    fake.state = configuredState({ rotationPending: true });
+    fake.on('key.getPendingSetup', () => otherKey());
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Your 64-digit key' });
+    fireEvent.click(screen.getByRole('button', { name: 'Start over with a new key' }));
+    await screen.findByRole('heading', { name: 'Backup key' });
+    expect(fake.callsOf('key.cancelSetup')).toHaveLength(1);
+    expect(screen.getByText(/That new key was discarded; your current key is still in use/)).toBeTruthy();
+    const form = screen.getByRole('form', { name: 'Rotate key' });
+    expect(screen.getByRole('button', { name: 'Rotate key' }).getAttribute('aria-expanded')).toBe('true');
+    type(within(form).getByLabelText('Your current 64-digit key'), DIGITS);
+    fireEvent.click(within(form).getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Choose your new key' });
+  });
+
+  it('without a pending key the page starts at the beginning', async () => {
+    fake.state = { configured: false, pendingSetup: true };
+    // The key expired between the two requests (e.g. the browser restarted).
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Protect your backups' });
+    expect(fake.callsOf('key.getPendingSetup')).toHaveLength(1);
+  });
+});
+
 describe('password setup', () => {
   it('rates the password live, refuses a weak one with the reason, and needs it typed twice', async () => {
     await startSetup(/Use a password/);
@@ -114,8 +213,16 @@ describe('password setup', () => {
     expect(screen.getByText(/Anyone who gets that file can try guesses offline/)).toBeTruthy();
 
     type(screen.getByLabelText('Password'), 'sunshine1');
-    expect(await screen.findByText(/Too weak: someone who stole your key file could guess it in about/, undefined, SLOW)).toBeTruthy();
-    expect(screen.getByLabelText('Password strength').tagName).toBe('METER');
+    // The requirement and this password's estimate, side by side, at the same attacker rate.
+    const refusal = await screen.findByText(/^Too weak for a key file that could be stolen\./, undefined, SLOW);
+    expect(refusal.textContent).toContain(
+      'ChatSeal requires a password that takes at least 10¹⁶ guesses to find (about 317 years for a well-equipped attacker). ' +
+        'This one could be guessed in less than a second.',
+    );
+    expect(refusal.textContent).toMatch(/Add more words, or use a suggested passphrase\.$/);
+    const meter = screen.getByLabelText('Password strength') as HTMLMeterElement;
+    expect(meter.tagName).toBe('METER');
+    expect(Number(meter.getAttribute('value'))).toBeLessThan(Number(meter.getAttribute('high')));
     fireEvent.click(screen.getByRole('button', { name: 'Turn on backups' }));
     expect((await screen.findByRole('alert', undefined, SLOW)).textContent).toMatch(/^Too weak/);
     expect(fake.callsOf('key.setupWithPassword')).toHaveLength(0);

@@ -9,7 +9,7 @@ import type { ParticipantSummary } from '../../export/whatsapp-txt';
 import { encryptImport, openImport, parseImport, type EncryptedBackup } from '../../import/pipeline';
 import { summarizeImport, type ImportSummary } from '../../import/summary';
 import { callWorker } from '../../messaging/client';
-import { Notice, ProgressBar } from '../components';
+import { Notice, ProgressBar, useStepFocus } from '../components';
 import { saveFile } from '../download';
 import { errorText } from '../errors';
 import { formatBytes, t, tCount } from '../i18n';
@@ -38,10 +38,7 @@ export function ImportApp() {
     );
   }, []);
 
-  useEffect(() => {
-    if (step.name === 'checking') return;
-    document.querySelector<HTMLElement>('main h2')?.focus();
-  }, [step.name]);
+  useStepFocus(step.name === 'checking' ? null : step.name);
 
   async function pickFile(picked: File) {
     setStep({ name: 'reading' });
@@ -87,7 +84,7 @@ export function ImportApp() {
     case 'no-key':
       body = (
         <section aria-labelledby="import-no-key-heading">
-          <h2 id="import-no-key-heading" tabIndex={-1}>
+          <h2 id="import-no-key-heading">
             {t('importNoKeyHeading')}
           </h2>
           <Notice kind="warning">{t('importNoKeyText')}</Notice>
@@ -115,7 +112,7 @@ export function ImportApp() {
     case 'summary':
       body = (
         <section aria-labelledby="import-summary-heading">
-          <h2 id="import-summary-heading" tabIndex={-1}>
+          <h2 id="import-summary-heading">
             {t('importSummaryHeading')}
           </h2>
           <ImportSummaryView summary={step.summary} />
@@ -134,7 +131,7 @@ export function ImportApp() {
     case 'encrypting':
       body = (
         <section aria-labelledby="import-encrypting-heading">
-          <h2 id="import-encrypting-heading" tabIndex={-1}>
+          <h2 id="import-encrypting-heading">
             {t('importEncryptingHeading')}
           </h2>
           <ProgressBar label={t('importEncryptingLabel')} value={step.progress} />
@@ -144,7 +141,7 @@ export function ImportApp() {
     case 'saved':
       body = (
         <section aria-labelledby="import-saved-heading">
-          <h2 id="import-saved-heading" tabIndex={-1}>
+          <h2 id="import-saved-heading">
             {t('importSavedHeading')}
           </h2>
           <Notice kind="success">
@@ -189,7 +186,7 @@ function PickFile(props: { error?: string; onFile: (file: File) => void }) {
 
   return (
     <section aria-labelledby="import-pick-heading">
-      <h2 id="import-pick-heading" tabIndex={-1}>
+      <h2 id="import-pick-heading">
         {t('importPickHeading')}
       </h2>
       <p>{t('importPickIntro')}</p>
@@ -239,7 +236,7 @@ function WhoAreYou(props: { participants: ParticipantSummary[]; onChoose: (me: s
 
   return (
     <section aria-labelledby="import-who-heading">
-      <h2 id="import-who-heading" tabIndex={-1}>
+      <h2 id="import-who-heading">
         {t('importWhoHeading')}
       </h2>
       <p>{t('importWhoIntro')}</p>

@@ -1,21 +1,21 @@
-import { WhatsAppImportError } from '../../export/whatsapp-txt';
+import { WhatsAppImportError, type WhatsAppImportErrorKind } from '../../export/whatsapp-txt';
 import { BackupKeyUnavailableError } from '../../import/backup-key';
-import { errorText } from '../errors';
-import { t } from '../i18n';
+import { errorText, type ErrorWords } from '../errors';
+import type { MessageKey } from '../i18n';
+
+const IMPORT_ERROR_WORDS: Record<WhatsAppImportErrorKind, MessageKey> = {
+  'not-a-whatsapp-export': 'importErrorNotWhatsApp',
+  'bad-zip': 'importErrorBadZip',
+  'no-chat-file': 'importErrorNoChatFile',
+  'ambiguous-chat-file': 'importErrorAmbiguous',
+};
+
+const importWords: ErrorWords = (error) => {
+  if (error instanceof WhatsAppImportError) return IMPORT_ERROR_WORDS[error.kind];
+  if (error instanceof BackupKeyUnavailableError) return 'importErrorNoKey';
+  return undefined;
+};
 
 export function importErrorText(error: unknown): string {
-  if (error instanceof WhatsAppImportError) {
-    switch (error.kind) {
-      case 'not-a-whatsapp-export':
-        return t('importErrorNotWhatsApp');
-      case 'bad-zip':
-        return t('importErrorBadZip');
-      case 'no-chat-file':
-        return t('importErrorNoChatFile');
-      case 'ambiguous-chat-file':
-        return t('importErrorAmbiguous');
-    }
-  }
-  if (error instanceof BackupKeyUnavailableError) return t('importErrorNoKey');
-  return errorText(error);
+  return errorText(error, [importWords]);
 }

@@ -3,8 +3,9 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
 import { callWorker } from '../../messaging/client';
-import { formatKeyId, Notice, useDebounced } from '../components';
+import { formatKeyId, useDebounced } from '../components';
 import { errorText } from '../errors';
+import { Field, FormActions, OutcomeNotice, useSubmit } from '../forms';
 import { t } from '../i18n';
 import { describeRefusal, keyTextProblem } from '../key-text';
 import { KeyTypeChoice } from './KeyTypeChoice';
@@ -15,10 +16,8 @@ export function ExistingKeySetup(props: { defaultKeyType: KeyType; onDone: (keyI
   const [text, setText] = useState('');
   const [keyType, setKeyType] = useState<KeyType>(props.defaultKeyType);
   const [preview, setPreview] = useState<Preview>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useSubmit();
   const settled = useDebounced(text, 300);
-  const textId = useId();
   const previewId = useId();
 
   useEffect(() => {
@@ -50,29 +49,15 @@ export function ExistingKeySetup(props: { defaultKeyType: KeyType; onDone: (keyI
     };
   }, [settled]);
 
-  async function submit(event: Event) {
-    event.preventDefault();
-    setError(null);
-    const problem = keyTextProblem(text);
-    if (problem) {
-      setError(problem);
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = form.handle({
+    check: () => keyTextProblem(text),
+    run: async () => {
       const result = await callWorker('key.setupExisting', { keyText: text, keyType });
-      if (!result.ok) {
-        setError(describeRefusal(result.reason));
-        return;
-      }
+      if (!result.ok) return describeRefusal(result.reason);
       const state = await callWorker('key.getState', {});
       props.onDone(state.configured ? state.keyId : '');
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  });
 
   const typeKnown = preview !== null && 'keyId' in preview && preview.keyType !== null;
   return (
@@ -80,20 +65,20 @@ export function ExistingKeySetup(props: { defaultKeyType: KeyType; onDone: (keyI
       <h2 id="existing-key-heading">{t('existingKeyHeading')}</h2>
       <p>{t('existingKeyIntro')}</p>
       <form onSubmit={submit}>
-        <div class="field">
-          <label for={textId}>{t('yourKeyLabel')}</label>
-          <textarea
-            id={textId}
-            rows={4}
-            autocomplete="off"
-            spellcheck={false}
-            aria-describedby={previewId}
-            value={text}
-            disabled={busy}
-            onInput={(e) => setText(e.currentTarget.value)}
-          />
-          <span class="hint">{t('keyInputFormsHint')}</span>
-        </div>
+        <Field label={t('yourKeyLabel')} hint={t('keyInputFormsHint')}>
+          {({ id, hintId }) => (
+            <textarea
+              id={id}
+              rows={4}
+              autocomplete="off"
+              spellcheck={false}
+              aria-describedby={`${hintId} ${previewId}`}
+              value={text}
+              disabled={form.busy}
+              onInput={(e) => setText(e.currentTarget.value)}
+            />
+          )}
+        </Field>
         <div id={previewId} aria-live="polite">
           {preview && 'keyId' in preview && (
             <p>
@@ -109,17 +94,10 @@ export function ExistingKeySetup(props: { defaultKeyType: KeyType; onDone: (keyI
           hint={typeKnown ? t('existingKeyTypeKnown') : t('existingKeyTypeHint')}
           value={keyType}
           onChange={setKeyType}
-          disabled={busy}
+          disabled={form.busy}
         />
-        {error && <Notice kind="error">{error}</Notice>}
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {t('useThisKey')}
-          </button>
-          <button type="button" onClick={props.onBack} disabled={busy}>
-            {t('back')}
-          </button>
-        </div>
+        <OutcomeNotice outcome={form.outcome} />
+        <FormActions submit={t('useThisKey')} busy={form.busy} onBack={props.onBack} />
       </form>
     </section>
   );

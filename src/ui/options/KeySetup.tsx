@@ -1,30 +1,52 @@
 // Setup with a 64-digit key: the worker makes the key and holds it until the user proves they saved
 // it by typing two of its groups back. The page only shows what the worker returns, builds the
 // recovery kit from it, and forgets it when the step is left.
-import { useEffect, useId, useState } from 'preact/hooks';
+//
+// The worker keeps a shown key across page reloads (and worker restarts). A reloaded page shows
+// that same key and the same two groups again: the first key may already be written down or in a
+// downloaded recovery kit, so silently replacing it would leave the user holding a useless key.
+import { useEffect, useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
 import { callWorker } from '../../messaging/client';
 import type { KeySecret, PendingKeyView } from '../../messaging/protocol';
-import { formatKeyId, KeyGroups, Notice } from '../components';
+import { formatKeyId, KeyGroups, Notice, useStepFocus } from '../components';
 import { printHtml, saveFile } from '../download';
-import { t } from '../i18n';
-import { buildRecoveryKit, recoveryKitFileName } from '../recovery-kit';
 import { errorText } from '../errors';
-import { checkFailureText } from './CheckKey';
+import { Field, FormActions, OutcomeNotice, useSubmit } from '../forms';
+import { t } from '../i18n';
+import { refusalText } from '../key-text';
+import { buildRecoveryKit, recoveryKitFileName } from '../recovery-kit';
 
 /** A new key at setup, or, when rotating, the successor of the key the user proved they hold. */
 async function makeKey(keyType: KeyType, rotateFrom: KeySecret | undefined): Promise<PendingKeyView | string> {
   if (!rotateFrom) return callWorker('key.beginSetup', { keyType });
   const result = await callWorker('key.rotate', { current: rotateFrom, mode: 'key', keyType });
-  if (!result.ok) return checkFailureText(result);
+  if (!result.ok) return refusalText(result);
   return result.pending ?? t('errorNoPendingKey');
 }
 
-export function KeySetup(props: { keyType: KeyType; rotateFrom?: KeySecret; onDone: (keyId: string) => void; onBack: () => void }) {
-  const [pending, setPending] = useState<PendingKeyView | null>(null);
+export function KeySetup(props: {
+  keyType: KeyType;
+  rotateFrom?: KeySecret;
+  /** The key the worker still holds from before a reload: shown again instead of a new one. */
+  resume?: PendingKeyView;
+  /**
+   * "Start over with a new key" for a resumed rotation: the page no longer knows the current key,
+   * which a new rotation needs, so it goes back to Rotate key. Without it a new key is made here.
+   */
+  onStartOver?: () => void;
+  onDone: (keyId: string) => void;
+  /** Absent for a resumed rotation (there is no choice to go back to). */
+  onBack?: () => void;
+}) {
+  const [pending, setPending] = useState<PendingKeyView | null>(props.resume ?? null);
+  const [resumed, setResumed] = useState(props.resume !== undefined);
   const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useStepFocus(pending ? `key-${pending.keyId}` : error ? 'error' : 'making');
 
   useEffect(() => {
+    if (pending) return;
     let current = true;
     makeKey(props.keyType, props.rotateFrom).then(
       (view) => {
@@ -37,13 +59,24 @@ export function KeySetup(props: { keyType: KeyType; rotateFrom?: KeySecret; onDo
     return () => {
       current = false;
     };
-    // The key is made once per mount: a new key type means a new KeySetup.
-  }, []);
+    // One key per attempt: a new key type means a new KeySetup; "Start over" is a new attempt.
+  }, [attempt]);
 
   async function back() {
     // The worker drops the unconfirmed key; nothing of it survives leaving this step.
     await callWorker('key.cancelSetup', {}).catch(() => undefined);
-    props.onBack();
+    props.onBack?.();
+  }
+
+  async function startOver() {
+    await callWorker('key.cancelSetup', {}).catch(() => undefined);
+    if (props.onStartOver) {
+      props.onStartOver();
+      return;
+    }
+    setResumed(false);
+    setPending(null);
+    setAttempt((n) => n + 1);
   }
 
   if (error) {
@@ -67,26 +100,40 @@ export function KeySetup(props: { keyType: KeyType; rotateFrom?: KeySecret; onDo
       </section>
     );
   }
-  return <ShowAndConfirm pending={pending} onDone={props.onDone} onBack={back} />;
+  return (
+    <ShowAndConfirm
+      key={pending.keyId}
+      pending={pending}
+      resumed={resumed}
+      rotating={props.rotateFrom !== undefined || props.onStartOver !== undefined}
+      onDone={props.onDone}
+      onBack={props.onBack ? back : undefined}
+      onStartOver={startOver}
+    />
+  );
 }
 
-function ShowAndConfirm(props: { pending: PendingKeyView; onDone: (keyId: string) => void; onBack: () => void }) {
+function ShowAndConfirm(props: {
+  pending: PendingKeyView;
+  resumed: boolean;
+  rotating: boolean;
+  onDone: (keyId: string) => void;
+  onBack: (() => void) | undefined;
+  onStartOver: () => void;
+}) {
   const { pending } = props;
   const [first, second] = pending.confirmGroups;
   const [answers, setAnswers] = useState<[string, string]>(['', '']);
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const firstId = useId();
-  const secondId = useId();
+  const form = useSubmit();
 
   async function copy() {
-    setError(null);
+    form.setOutcome(null);
     try {
       await navigator.clipboard.writeText(pending.groups.join(' '));
       setStatus(t('keyCopied'));
     } catch {
-      setError(t('keyCopyFailed'));
+      form.setOutcome({ ok: false, text: t('keyCopyFailed') });
     }
   }
 
@@ -99,38 +146,55 @@ function ShowAndConfirm(props: { pending: PendingKeyView; onDone: (keyId: string
     printHtml(buildRecoveryKit(pending), t('kitTitle'));
   }
 
-  async function confirm(event: Event) {
-    event.preventDefault();
-    setError(null);
-    setStatus(null);
-    setBusy(true);
-    try {
+  const confirm = form.handle({
+    run: async () => {
+      setStatus(null);
       const result = await callWorker('key.confirmSetup', { answers: [answers[0], answers[1]] });
       if (result.ok) {
         props.onDone(pending.keyId);
         return;
       }
       const wrong = result.wrongGroups;
-      setError(
-        wrong.length >= 2
-          ? t('confirmBothWrong', [String(first), String(second)])
-          : t('confirmOneWrong', String(wrong[0] ?? first)),
-      );
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+      return wrong.length >= 2
+        ? t('confirmBothWrong', [String(first), String(second)])
+        : t('confirmOneWrong', String(wrong[0] ?? first));
+    },
+  });
+
+  const groupField = (group: number, index: 0 | 1) => (
+    <Field label={t('groupLabel', String(group))}>
+      {({ id }) => (
+        <input
+          id={id}
+          class="mono group-input"
+          type="text"
+          autocomplete="off"
+          spellcheck={false}
+          maxLength={12}
+          value={answers[index]}
+          onInput={(e) => {
+            const next: [string, string] = [...answers];
+            next[index] = e.currentTarget.value;
+            setAnswers(next);
+          }}
+        />
+      )}
+    </Field>
+  );
 
   return (
     <section aria-labelledby="key-setup-heading">
       <h2 id="key-setup-heading">{t('keySetupHeading')}</h2>
+      {props.resumed && (
+        <Notice kind="info">{props.rotating ? t('keySetupResumedRotation') : t('keySetupResumed')}</Notice>
+      )}
       <p>{t('keySetupIntro')}</p>
-      <KeyGroups groups={pending.groups} />
-      <p>
-        {t('keyIdLabel')}: <code>{formatKeyId(pending.keyId)}</code>
-      </p>
+      <div class="key-card">
+        <KeyGroups groups={pending.groups} />
+        <p class="key-id">
+          {t('keyIdLabel')}: <code>{formatKeyId(pending.keyId)}</code>
+        </p>
+      </div>
       <div class="actions">
         <button type="button" onClick={copy}>
           {t('copy')}
@@ -148,43 +212,19 @@ function ShowAndConfirm(props: { pending: PendingKeyView; onDone: (keyId: string
       <form onSubmit={confirm}>
         <fieldset>
           <legend>{t('confirmLegend', [String(first), String(second)])}</legend>
-          <div class="field">
-            <label for={firstId}>{t('groupLabel', String(first))}</label>
-            <input
-              id={firstId}
-              class="mono"
-              type="text"
-              inputMode="text"
-              autocomplete="off"
-              spellcheck={false}
-              maxLength={12}
-              value={answers[0]}
-              onInput={(e) => setAnswers([e.currentTarget.value, answers[1]])}
-            />
-          </div>
-          <div class="field">
-            <label for={secondId}>{t('groupLabel', String(second))}</label>
-            <input
-              id={secondId}
-              class="mono"
-              type="text"
-              autocomplete="off"
-              spellcheck={false}
-              maxLength={12}
-              value={answers[1]}
-              onInput={(e) => setAnswers([answers[0], e.currentTarget.value])}
-            />
+          <div class="confirm-groups">
+            {groupField(first, 0)}
+            {groupField(second, 1)}
           </div>
         </fieldset>
-        {error && <Notice kind="error">{error}</Notice>}
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {t('confirmButton')}
-          </button>
-          <button type="button" onClick={props.onBack} disabled={busy}>
-            {t('back')}
-          </button>
-        </div>
+        <OutcomeNotice outcome={form.outcome} />
+        <FormActions submit={t('confirmButton')} busy={form.busy} onBack={props.onBack}>
+          {props.resumed && (
+            <button type="button" onClick={props.onStartOver} disabled={form.busy}>
+              {t('startOverNewKey')}
+            </button>
+          )}
+        </FormActions>
       </form>
     </section>
   );

@@ -19,6 +19,8 @@ export function Manage(props: {
   onChecked: () => void;
   onRotateProved: (current: KeySecret) => void;
   onTurnedOff: () => void;
+  /** Rotate key starts open (a resumed rotation's new key was discarded: prove the key again). */
+  rotateOpen: boolean;
 }) {
   const { state, settings } = props;
   const isKey = state.mode === 'key';
@@ -63,7 +65,7 @@ export function Manage(props: {
 
         {!isKey && <ChangePassword />}
 
-        <RotateStart mode={state.mode} onProved={props.onRotateProved} />
+        <RotateStart mode={state.mode} onProved={props.onRotateProved} initiallyOpen={props.rotateOpen} />
 
         <h3>{t('recoveryKitHeading')}</h3>
         <p>{isKey ? t('recoveryKitOnlyDuringSetup') : t('recoveryKitPasswordMode')}</p>

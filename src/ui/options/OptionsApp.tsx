@@ -3,21 +3,32 @@
 // beyond what a setup step is showing.
 import { useEffect, useState } from 'preact/hooks';
 import { callWorker } from '../../messaging/client';
-import type { KeyMode, KeySecret, KeyStateView, Settings } from '../../messaging/protocol';
-import { Notice } from '../components';
+import type { KeyMode, KeySecret, KeyStateView, PendingKeyView, Settings } from '../../messaging/protocol';
+import { Notice, useStepFocus } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
 import { BackupsOn } from './BackupsOn';
+import { KeySetup } from './KeySetup';
 import { Manage } from './Manage';
 import { SetupFlow, type SetupMethod } from './SetupFlow';
 
 type View =
   | { name: 'loading' }
   | { name: 'failed'; message: string }
-  | { name: 'setup' }
+  | { name: 'setup'; resume?: PendingKeyView }
   | { name: 'rotate'; current: KeySecret }
+  /** A rotation's new key, shown before the page was reloaded and not yet confirmed. */
+  | { name: 'rotate-resumed'; pending: PendingKeyView }
   | { name: 'done'; mode: KeyMode; keyId: string; rotated: boolean }
-  | { name: 'manage' };
+  | { name: 'manage'; rotateOpen?: boolean };
+
+/** Where the page starts: a key the worker is still showing comes back (the same key, not a new one). */
+async function firstView(state: KeyStateView): Promise<View> {
+  const waiting = state.configured ? state.rotationPending : state.pendingSetup;
+  const pending = waiting ? await callWorker('key.getPendingSetup', {}) : null;
+  if (state.configured) return pending ? { name: 'rotate-resumed', pending } : { name: 'manage' };
+  return pending ? { name: 'setup', resume: pending } : { name: 'setup' };
+}
 
 export function OptionsApp() {
   const [view, setView] = useState<View>({ name: 'loading' });
@@ -33,21 +44,12 @@ export function OptionsApp() {
   }
 
   useEffect(() => {
-    refresh().then(
-      (s) => setView(s.configured ? { name: 'manage' } : { name: 'setup' }),
-      (e: unknown) => setView({ name: 'failed', message: errorText(e) }),
-    );
+    refresh()
+      .then(firstView)
+      .then(setView, (e: unknown) => setView({ name: 'failed', message: errorText(e) }));
   }, []);
 
-  // Each view change moves focus to the page heading, so keyboard and screen reader users start at
-  // the top of the new step.
-  useEffect(() => {
-    if (view.name === 'loading') return;
-    const heading = document.querySelector<HTMLElement>('main h2');
-    if (!heading) return;
-    heading.setAttribute('tabindex', '-1');
-    heading.focus();
-  }, [view.name]);
+  useStepFocus(view.name === 'loading' ? null : view.name);
 
   async function finishSetup(method: SetupMethod, rotated: boolean) {
     try {
@@ -89,6 +91,7 @@ export function OptionsApp() {
       body = (
         <SetupFlow
           defaultKeyType={settings?.newKeyType ?? 'pq'}
+          resume={view.resume}
           onDone={(method) => {
             setNotice(null);
             void finishSetup(method, false);
@@ -109,6 +112,20 @@ export function OptionsApp() {
         />
       );
       break;
+    case 'rotate-resumed':
+      body = (
+        <KeySetup
+          keyType={view.pending.keyType}
+          resume={view.pending}
+          onStartOver={() => {
+            void refresh().catch(() => undefined);
+            setNotice(t('rotateStartedOver'));
+            setView({ name: 'manage', rotateOpen: true });
+          }}
+          onDone={() => void finishSetup('key', true)}
+        />
+      );
+      break;
     case 'done':
       body = <BackupsOn mode={view.mode} keyId={view.keyId} rotated={view.rotated} onContinue={() => setView({ name: 'manage' })} />;
       break;
@@ -125,6 +142,7 @@ export function OptionsApp() {
               setView({ name: 'rotate', current });
             }}
             onTurnedOff={() => void afterTurnOff()}
+            rotateOpen={view.rotateOpen ?? false}
           />
         ) : (
           <p role="status">{t('loading')}</p>

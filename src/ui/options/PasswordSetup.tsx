@@ -4,11 +4,10 @@ import { useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
 import type { KeySecret, PasswordSetupResult, RotateResult } from '../../messaging/protocol';
 import { callWorker } from '../../messaging/client';
-import { Notice } from '../components';
-import { errorText } from '../errors';
+import { BusyNote, FormActions, OutcomeNotice, useSubmit } from '../forms';
 import { t } from '../i18n';
+import { refusalText } from '../key-text';
 import { EMPTY_PASSWORD, NewPasswordFields, newPasswordProblem, type NewPassword } from '../password-fields';
-import { checkFailureText } from './CheckKey';
 
 function submitPassword(value: NewPassword, keyType: KeyType, rotateFrom: KeySecret | undefined): Promise<PasswordSetupResult | RotateResult> {
   if (!rotateFrom) {
@@ -25,48 +24,26 @@ function submitPassword(value: NewPassword, keyType: KeyType, rotateFrom: KeySec
 
 export function PasswordSetup(props: { keyType: KeyType; rotateFrom?: KeySecret; onDone: () => void; onBack: () => void }) {
   const [value, setValue] = useState(EMPTY_PASSWORD);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useSubmit();
 
-  async function submit(event: Event) {
-    event.preventDefault();
-    setError(null);
-    const problem = await newPasswordProblem(value);
-    if (problem) {
-      setError(problem);
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = form.handle({
+    check: () => newPasswordProblem(value),
+    run: async () => {
       const result = await submitPassword(value, props.keyType, props.rotateFrom);
-      if (result.ok) {
-        props.onDone();
-        return;
-      }
-      setError(checkFailureText(result));
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+      if (!result.ok) return refusalText(result);
+      props.onDone();
+    },
+  });
 
   return (
     <section aria-labelledby="password-setup-heading">
       <h2 id="password-setup-heading">{t('passwordSetupHeading')}</h2>
       <p>{t('passwordSetupOffline')}</p>
       <form onSubmit={submit}>
-        <NewPasswordFields value={value} onChange={setValue} disabled={busy} />
-        {error && <Notice kind="error">{error}</Notice>}
-        <div aria-live="polite">{busy && <p role="status">{t('passwordSetupWorking')}</p>}</div>
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {t('turnOnBackups')}
-          </button>
-          <button type="button" onClick={props.onBack} disabled={busy}>
-            {t('back')}
-          </button>
-        </div>
+        <NewPasswordFields value={value} onChange={setValue} disabled={form.busy} />
+        <OutcomeNotice outcome={form.outcome} />
+        <BusyNote busy={form.busy} text={t('passwordSetupWorking')} />
+        <FormActions submit={t('turnOnBackups')} busy={form.busy} onBack={props.onBack} />
       </form>
     </section>
   );

@@ -4,69 +4,43 @@
 import { useState } from 'preact/hooks';
 import { callWorker } from '../../messaging/client';
 import type { KeyMode, KeySecret } from '../../messaging/protocol';
-import { Notice } from '../components';
-import { errorText } from '../errors';
+import { BusyNote, Disclosure, FormActions, OutcomeNotice, useSubmit } from '../forms';
 import { t } from '../i18n';
-import { keyTextProblem } from '../key-text';
-import { checkFailureText } from './CheckKey';
-import { SecretInput, toSecret } from './SecretInput';
+import { refusalText } from '../key-text';
+import { SecretInput, secretProblem, toSecret } from './SecretInput';
 
-export function RotateStart(props: { mode: KeyMode; onProved: (current: KeySecret) => void }) {
-  const [open, setOpen] = useState(false);
+export function RotateStart(props: { mode: KeyMode; onProved: (current: KeySecret) => void; initiallyOpen?: boolean }) {
+  const [open, setOpen] = useState(props.initiallyOpen ?? false);
   const [value, setValue] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const form = useSubmit();
   const isKey = props.mode === 'key';
 
-  async function submit(event: Event) {
-    event.preventDefault();
-    setError(null);
-    const problem = isKey ? keyTextProblem(value) : value === '' ? t('currentPasswordEmpty') : null;
-    if (problem) {
-      setError(problem);
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = form.handle({
+    check: () => secretProblem(props.mode, value, t('currentPasswordEmpty')),
+    run: async () => {
       const current = toSecret(props.mode, value);
       const result = await callWorker('key.check', current);
-      if (result.ok) {
-        setValue('');
-        props.onProved(current);
-        return;
-      }
-      setError(checkFailureText(result));
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+      if (!result.ok) return refusalText(result);
+      setValue('');
+      props.onProved(current);
+    },
+  });
 
   return (
-    <div class="rotate">
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
-        {t('rotateKey')}
-      </button>
-      {open && (
-        <form onSubmit={submit} aria-label={t('rotateKey')}>
-          <p>{t('rotateIntro')}</p>
-          <SecretInput
-            mode={props.mode}
-            label={isKey ? t('currentKeyLabel') : t('currentPasswordLabel')}
-            value={value}
-            onInput={setValue}
-            disabled={busy}
-          />
-          {error && <Notice kind="error">{error}</Notice>}
-          <div class="actions">
-            <button type="submit" class="primary" disabled={busy}>
-              {t('continue')}
-            </button>
-          </div>
-          {busy && <p role="status">{t('checking')}</p>}
-        </form>
-      )}
-    </div>
+    <Disclosure label={t('rotateKey')} open={open} onToggle={setOpen} class="rotate">
+      <form onSubmit={submit} aria-label={t('rotateKey')}>
+        <p>{t('rotateIntro')}</p>
+        <SecretInput
+          mode={props.mode}
+          label={isKey ? t('currentKeyLabel') : t('currentPasswordLabel')}
+          value={value}
+          onInput={setValue}
+          disabled={form.busy}
+        />
+        <OutcomeNotice outcome={form.outcome} />
+        <FormActions submit={t('continue')} busy={form.busy} />
+        <BusyNote busy={form.busy} text={t('checking')} />
+      </form>
+    </Disclosure>
   );
 }

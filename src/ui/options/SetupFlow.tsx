@@ -2,7 +2,9 @@
 // the setups, ending on "Backups are on".
 import { useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
-import type { KeySecret } from '../../messaging/protocol';
+import type { KeySecret, PendingKeyView } from '../../messaging/protocol';
+import { useStepFocus } from '../components';
+import { FormActions } from '../forms';
 import { t } from '../i18n';
 import { ExistingKeySetup } from './ExistingKeySetup';
 import { KeySetup } from './KeySetup';
@@ -15,17 +17,24 @@ export function SetupFlow(props: {
   defaultKeyType: KeyType;
   /** Rotation: the current key or password, already checked; the setup makes its successor. */
   rotateFrom?: KeySecret;
+  /** A 64-digit key shown before the page was reloaded: setup continues with that key. */
+  resume?: PendingKeyView;
   onDone: (method: SetupMethod) => void;
   onCancel?: () => void;
 }) {
   const [method, setMethod] = useState<SetupMethod>('key');
-  const [keyType, setKeyType] = useState<KeyType>(props.defaultKeyType);
-  const [step, setStep] = useState<'choose' | SetupMethod>('choose');
-  const back = () => setStep('choose');
+  const [keyType, setKeyType] = useState<KeyType>(props.resume?.keyType ?? props.defaultKeyType);
+  const [step, setStep] = useState<'choose' | SetupMethod>(props.resume ? 'key' : 'choose');
+  const [resume, setResume] = useState(props.resume);
+  useStepFocus(step);
+  const back = () => {
+    setResume(undefined);
+    setStep('choose');
+  };
   const rotating = props.rotateFrom !== undefined;
 
   if (step === 'key') {
-    return <KeySetup keyType={keyType} rotateFrom={props.rotateFrom} onBack={back} onDone={() => props.onDone('key')} />;
+    return <KeySetup keyType={keyType} rotateFrom={props.rotateFrom} resume={resume} onBack={back} onDone={() => props.onDone('key')} />;
   }
   if (step === 'password') {
     return <PasswordSetup keyType={keyType} rotateFrom={props.rotateFrom} onBack={back} onDone={() => props.onDone('password')} />;
@@ -82,16 +91,13 @@ export function SetupFlow(props: {
           <summary>{t('advanced')}</summary>
           <KeyTypeChoice name="setup-key-type" legend={t('keyTypeLegend')} value={keyType} onChange={setKeyType} />
         </details>
-        <div class="actions">
-          <button type="submit" class="primary">
-            {t('continue')}
-          </button>
+        <FormActions submit={t('continue')} busy={false}>
           {props.onCancel && (
             <button type="button" onClick={props.onCancel}>
               {t('cancel')}
             </button>
           )}
-        </div>
+        </FormActions>
       </form>
     </section>
   );
