@@ -4,17 +4,18 @@
 //
 // Every measurement runs in a fresh process (a fresh Chromium for the worker) so peaks never mix.
 // Exits non-zero when peak memory at the largest size exceeds the smallest size's peak + 32 MiB
-// (Node: RSS; worker: heap including ArrayBuffers, a collection forced before each sample; the
-// heap as sampled without forcing is printed too, see bench/RESULTS.md for why it is not asserted).
+// (Node: RSS; the CLI: its exact peak RSS; worker: heap including ArrayBuffers, a collection forced
+// before each sample; the heap as sampled without forcing is printed too, see bench/RESULTS.md for
+// why it is not asserted).
 //
 // Environment: CHATSEAL_BENCH_SIZES (MiB, comma-separated; default "64,512"),
 //              CHATSEAL_BENCH_WRITE=1 to also write bench/RESULTS.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,6 +47,33 @@ async function timed(cmd, args) {
   const started = performance.now();
   await run(cmd, args);
   return performance.now() - started;
+}
+
+/**
+ * The real CLI (dist-cli/chatseal.mjs, as npx chatseal runs it) decrypting `backup` into a new
+ * folder: both passes, chat.json through gunzip, media written to disk. Peak memory is the
+ * process's own maxRSS (bench/peak-rss.mjs), so no short peak is missed between samples.
+ */
+async function cliDecrypt(backup, identityFile, work) {
+  const outDir = join(work, 'cli-out');
+  const peakFile = join(work, 'cli-peak-rss');
+  const started = performance.now();
+  await new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(join(here, 'peak-rss.mjs')).href, join(root, 'dist-cli', 'chatseal.mjs'), 'decrypt', backup, '-o', outDir, '--identity', identityFile],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CHATSEAL_PEAK_RSS_FILE: peakFile } },
+    );
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`chatseal decrypt exited ${code}: ${err}`))));
+  });
+  const ms = performance.now() - started;
+  const peakRss = Number(readFileSync(peakFile, 'utf8'));
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(peakFile, { force: true });
+  return { ms, bytes: statSync(backup).size, peakRss };
 }
 
 async function buildBundles() {
@@ -111,6 +139,7 @@ await buildBundles();
 const loadBefore = loadavg()[0];
 const work = mkdtempSync(join(tmpdir(), 'chatseal-bench-'));
 const rows = [];
+let workerCipher = '?';
 try {
   const { identity, recipient } = await runJson(process.execPath, [join(out, 'node-op.mjs'), 'keys']);
   const identityFile = join(work, 'identity.txt');
@@ -138,6 +167,10 @@ try {
     rows.push({ sizeMiB, context: 'node', op: 'encrypt', ...nodeEncrypt, peak: nodeEncrypt.peakRss, baseline: baseline.encrypt });
     rows.push({ sizeMiB, context: 'node', op: 'decrypt (authenticate)', ...nodeVerify, peak: nodeVerify.peakRss, baseline: baseline.verify });
 
+    process.stderr.write(`${sizeMiB} MiB: CLI decrypt to disk\n`);
+    const cli = await cliDecrypt(backup, identityFile, work);
+    rows.push({ sizeMiB, context: 'CLI', op: 'decrypt to disk', ...cli, peak: cli.peakRss, baseline: baseline.verify });
+
     process.stderr.write(`${sizeMiB} MiB: service worker\n`);
     const { server, url } = await serveFile(backup);
     try {
@@ -147,9 +180,13 @@ try {
       const sw = (...args) => runJson(process.execPath, [...nodeFlags, join(here, 'sw-run.mjs'), ...args]);
       const swEncrypt = await sw('encrypt', String(size));
       const swEncryptLive = await sw('encrypt', String(size), '--live');
+      const swBlob = await sw('encrypt-blob', String(size));
+      const swBlobLive = await sw('encrypt-blob', String(size), '--live');
       const swVerify = await sw('verify', url);
       const swVerifyLive = await sw('verify', url, '--live');
+      workerCipher = swEncrypt.cipher;
       rows.push({ sizeMiB, context: 'service worker', op: 'encrypt', ...swEncrypt, peak: swEncryptLive.peakHeap, sampledPeak: swEncrypt.peakHeap, baseline: baseline.encrypt });
+      rows.push({ sizeMiB, context: 'service worker', op: 'encrypt (Blob media)', ...swBlob, peak: swBlobLive.peakHeap, sampledPeak: swBlob.peakHeap, baseline: baseline.encrypt });
       rows.push({ sizeMiB, context: 'service worker', op: 'decrypt (authenticate)', ...swVerify, peak: swVerifyLive.peakHeap, sampledPeak: swVerify.peakHeap, baseline: baseline.verify });
     } finally {
       server.close();
@@ -180,8 +217,10 @@ const table = lines.join('\n');
 const notes = [
   versions + '.',
   'MB/s = backup file bytes (10^6) per second; the age CLI encrypts the backup\'s own plaintext (tar with padding) to the same classic X25519 key and decrypts the same backup file, output to /dev/null.',
-  'Node: bench/out/node-op.mjs, the modules the CLI bundles (encrypt: BackupWriter, ciphertext written to /dev/null; decrypt: verifyBackup reading the file); peak memory = max process.memoryUsage().rss sampled every 50 ms, in a fresh process per row.',
-  'Service worker: a bench-only MV3 extension (bench/out/sw-ext: the same src/backup modules bundled by esbuild, not the WXT build, so the product carries no bench code) in Debian\'s Chromium, a fresh browser per run. Encrypt hands each ciphertext chunk to a sink that completes as a separate task (a MessageChannel round trip), as an IndexedDB write or an upload would, and drops it; decrypt streams the backup from a loopback HTTP server. Memory is DevTools Runtime.getHeapUsage on the worker target (usedSize + embedderHeapUsedSize + backingStorageSize, so ArrayBuffer contents count), sampled every 50 ms. Peak memory: the maximum with HeapProfiler.collectGarbage sent before each sample (a second run), i.e. what the worker holds. Last column: the maximum as sampled in the timed run, which also counts dead buffers the collector has not yet freed; it rises and falls with garbage-collection timing (and with machine load), not with what is retained.',
+  'Node: bench/out/node-op.mjs, the modules the CLI bundles with the CLI\'s node:crypto SHA-256 and ChaCha20-Poly1305 (encrypt: BackupWriter, the four media entries given as stream factories, ciphertext written to /dev/null; decrypt: verifyBackup reading the file); peak memory = max process.memoryUsage().rss sampled every 50 ms, in a fresh process per row.',
+  'CLI: `chatseal decrypt backup.age -o DIR --identity FILE` (dist-cli/chatseal.mjs in a fresh process): both passes, entries streamed to files in a temporary folder, chat.json through gunzip, then moved into place; MB/s = backup bytes per second of wall time, process start included; peak memory = the process\'s maxRSS (getrusage, exact).',
+  `Service worker: a bench-only MV3 extension (bench/out/sw-ext: the same src/backup modules bundled by esbuild, not the WXT build, so the product carries no bench code) in Debian's Chromium, a fresh browser per run, with the extension's default primitives (ChaCha20-Poly1305: ${workerCipher}; SHA-256: @noble/hashes). ` +
+    'Encrypt gives the media as stream factories (read twice, hashed twice), "encrypt (Blob media)" as Blobs built before the clock starts (hashed once); both hand each ciphertext chunk to a sink that completes as a separate task (a MessageChannel round trip), as an IndexedDB write or an upload would, and drops it; decrypt streams the backup from a loopback HTTP server. Memory is DevTools Runtime.getHeapUsage on the worker target (usedSize + embedderHeapUsedSize + backingStorageSize, so ArrayBuffer contents count), sampled every 50 ms. Peak memory: the maximum with HeapProfiler.collectGarbage sent before each sample (a second run), i.e. what the worker holds. Last column: the maximum as sampled in the timed run, which also counts dead buffers the collector has not yet freed; it rises and falls with garbage-collection timing (and with machine load), not with what is retained.',
 ];
 process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
 

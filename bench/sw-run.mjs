@@ -3,6 +3,7 @@
 // DevTools Runtime.getHeapUsage on the worker every 50 ms over a second DevTools connection.
 // Prints one JSON line: { ms, bytes, peakHeap, peakJsHeap }.
 //   node bench/sw-run.mjs encrypt SIZE [--live]
+//   node bench/sw-run.mjs encrypt-blob SIZE [--live]   (media as Blobs instead of stream factories)
 //   node bench/sw-run.mjs verify URL [--live]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,7 +100,9 @@ try {
   const result =
     op === 'encrypt'
       ? await worker.evaluate((size) => globalThis.chatsealBench.encrypt(size), Number(arg))
-      : await worker.evaluate((url) => globalThis.chatsealBench.verify(url), arg);
+      : op === 'encrypt-blob'
+        ? await worker.evaluate((size) => globalThis.chatsealBench.encryptBlob(size), Number(arg))
+        : await worker.evaluate((url) => globalThis.chatsealBench.verify(url), arg);
   sampling = false;
   await sampler;
   await sample();

@@ -1,6 +1,7 @@
 // Service worker of the bench-only extension (bench/out/sw-ext): the same src/backup modules as
 // the real extension, bundled with esbuild instead of WXT, so the production extension carries no
 // benchmark code. The orchestrator calls these through DevTools (Playwright's worker.evaluate).
+import { defaultCipherName } from '../../src/age/primitives';
 import { encryptExport, verifyExport, type OpResult } from './ops';
 
 /** A Source over an HTTP URL: each call starts a new fetch, read lazily. */
@@ -40,9 +41,15 @@ function discardAsTask(): Promise<void> {
   });
 }
 
+// The extension's defaults (WebCrypto's ChaCha20-Poly1305 when it passes its self-test); the
+// result says which cipher that was.
 const api = {
-  encrypt: (size: number): Promise<OpResult> => encryptExport(size, discardAsTask),
-  verify: (url: string): Promise<OpResult> => verifyExport(urlSource(url)),
+  encrypt: async (size: number): Promise<OpResult & { cipher: string }> => ({ ...(await encryptExport(size, discardAsTask)), cipher: await defaultCipherName() }),
+  encryptBlob: async (size: number): Promise<OpResult & { cipher: string }> => ({
+    ...(await encryptExport(size, discardAsTask, undefined, 'blob')),
+    cipher: await defaultCipherName(),
+  }),
+  verify: async (url: string): Promise<OpResult & { cipher: string }> => ({ ...(await verifyExport(urlSource(url))), cipher: await defaultCipherName() }),
 };
 
 (globalThis as unknown as { chatsealBench: typeof api }).chatsealBench = api;
