@@ -1,7 +1,7 @@
 // Small shared building blocks for ChatSeal's pages. Every field has a visible label, every
 // status change is announced (role=status for progress, role=alert for errors).
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { t } from './i18n';
 
 export function Notice(props: { kind?: 'info' | 'error' | 'warning' | 'success'; children: ComponentChildren }) {
@@ -11,6 +11,30 @@ export function Notice(props: { kind?: 'info' | 'error' | 'warning' | 'success';
     <div class={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
       {props.children}
     </div>
+  );
+}
+
+/** An extension page in a tab (options, import): the icon and title, then the page's steps. */
+export function Page(props: { title: string; children?: ComponentChildren }) {
+  return (
+    <div class="page">
+      <header class="page-header">
+        <img src="/icon/48.png" alt="" width={40} height={40} />
+        <h1>{props.title}</h1>
+      </header>
+      <main>{props.children}</main>
+    </div>
+  );
+}
+
+/** One step or part of a page: a section named by its h2 (the heading useStepFocus moves to). */
+export function Step(props: { heading: string; busy?: boolean; class?: string; children?: ComponentChildren }) {
+  const id = useId();
+  return (
+    <section aria-labelledby={id} aria-busy={props.busy ? 'true' : undefined} class={props.class}>
+      <h2 id={id}>{props.heading}</h2>
+      {props.children}
+    </section>
   );
 }
 

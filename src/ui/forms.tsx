@@ -139,3 +139,44 @@ export function Disclosure(props: {
     </div>
   );
 }
+
+export interface RadioOption<T extends string> {
+  value: T;
+  title: ComponentChildren;
+  /** A line under the title; with one, the title is bold. */
+  hint?: ComponentChildren;
+}
+
+/** Radios with their whole text as the label (so a click anywhere on it chooses). */
+export function RadioChoices<T extends string>(props: {
+  name: string;
+  options: readonly RadioOption<T>[];
+  value: T | null;
+  onChange: (value: T) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <>
+      {props.options.map((option) => (
+        <label class="choice" key={option.value}>
+          <input
+            type="radio"
+            name={props.name}
+            value={option.value}
+            checked={props.value === option.value}
+            disabled={props.disabled}
+            onChange={() => props.onChange(option.value)}
+          />
+          {option.hint === undefined ? (
+            <span>{option.title}</span>
+          ) : (
+            <span>
+              <strong>{option.title}</strong>
+              <span class="hint">{option.hint}</span>
+            </span>
+          )}
+        </label>
+      ))}
+    </>
+  );
+}

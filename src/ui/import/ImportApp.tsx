@@ -9,8 +9,9 @@ import type { ParticipantSummary } from '../../export/whatsapp-txt';
 import { encryptImport, openImport, parseImport, type EncryptedBackup } from '../../import/pipeline';
 import { summarizeImport, type ImportSummary } from '../../import/summary';
 import { callWorker } from '../../messaging/client';
-import { Notice, ProgressBar, useStepFocus } from '../components';
+import { Notice, Page, ProgressBar, Step, useStepFocus } from '../components';
 import { saveFile } from '../download';
+import { FormActions, RadioChoices } from '../forms';
 import { errorText } from '../errors';
 import { formatBytes, t, tCount } from '../i18n';
 import { importErrorText } from './import-errors';
@@ -83,15 +84,12 @@ export function ImportApp() {
       break;
     case 'no-key':
       body = (
-        <section aria-labelledby="import-no-key-heading">
-          <h2 id="import-no-key-heading">
-            {t('importNoKeyHeading')}
-          </h2>
+        <Step heading={t('importNoKeyHeading')}>
           <Notice kind="warning">{t('importNoKeyText')}</Notice>
           <p>
             <a href={browser.runtime.getURL('/options.html')}>{t('importOpenOptions')}</a>
           </p>
-        </section>
+        </Step>
       );
       break;
     case 'pick':
@@ -111,10 +109,7 @@ export function ImportApp() {
       break;
     case 'summary':
       body = (
-        <section aria-labelledby="import-summary-heading">
-          <h2 id="import-summary-heading">
-            {t('importSummaryHeading')}
-          </h2>
+        <Step heading={t('importSummaryHeading')}>
           <ImportSummaryView summary={step.summary} />
           {step.error && <Notice kind="error">{step.error}</Notice>}
           <div class="actions">
@@ -125,25 +120,19 @@ export function ImportApp() {
               {t('importChooseAnother')}
             </button>
           </div>
-        </section>
+        </Step>
       );
       break;
     case 'encrypting':
       body = (
-        <section aria-labelledby="import-encrypting-heading">
-          <h2 id="import-encrypting-heading">
-            {t('importEncryptingHeading')}
-          </h2>
+        <Step heading={t('importEncryptingHeading')}>
           <ProgressBar label={t('importEncryptingLabel')} value={step.progress} />
-        </section>
+        </Step>
       );
       break;
     case 'saved':
       body = (
-        <section aria-labelledby="import-saved-heading">
-          <h2 id="import-saved-heading">
-            {t('importSavedHeading')}
-          </h2>
+        <Step heading={t('importSavedHeading')}>
           <Notice kind="success">
             {t('importSavedText', [step.backup.fileName, formatBytes(step.backup.size)])}
           </Notice>
@@ -156,20 +145,12 @@ export function ImportApp() {
               {t('importAnother')}
             </button>
           </div>
-        </section>
+        </Step>
       );
       break;
   }
 
-  return (
-    <div class="page">
-      <header class="page-header">
-        <img src="/icon/48.png" alt="" width={40} height={40} />
-        <h1>{t('importTitle')}</h1>
-      </header>
-      <main>{body}</main>
-    </div>
-  );
+  return <Page title={t('importTitle')}>{body}</Page>;
 }
 
 function PickFile(props: { error?: string; onFile: (file: File) => void }) {
@@ -185,10 +166,7 @@ function PickFile(props: { error?: string; onFile: (file: File) => void }) {
   }
 
   return (
-    <section aria-labelledby="import-pick-heading">
-      <h2 id="import-pick-heading">
-        {t('importPickHeading')}
-      </h2>
+    <Step heading={t('importPickHeading')}>
       <p>{t('importPickIntro')}</p>
       <p class="hint">{t('importHowToExport')}</p>
       <div
@@ -217,7 +195,7 @@ function PickFile(props: { error?: string; onFile: (file: File) => void }) {
       </div>
       <p class="hint">{t('importStaysHere')}</p>
       {props.error && <Notice kind="error">{props.error}</Notice>}
-    </section>
+    </Step>
   );
 }
 
@@ -235,37 +213,31 @@ function WhoAreYou(props: { participants: ParticipantSummary[]; onChoose: (me: s
   }
 
   return (
-    <section aria-labelledby="import-who-heading">
-      <h2 id="import-who-heading">
-        {t('importWhoHeading')}
-      </h2>
+    <Step heading={t('importWhoHeading')}>
       <p>{t('importWhoIntro')}</p>
       <form onSubmit={submit}>
         <fieldset>
           <legend>{t('importWhoLegend')}</legend>
-          {props.participants.map((p) => (
-            <label class="choice" key={p.name}>
-              <input type="radio" name="me" value={p.name} checked={choice === p.name} onChange={() => setChoice(p.name)} />
-              <span>
-                {p.name} <span class="hint">({tCount('importMessageCount', p.messages)})</span>
-              </span>
-            </label>
-          ))}
-          <label class="choice">
-            <input type="radio" name="me" value="" checked={choice === NONE} onChange={() => setChoice(NONE)} />
-            <span>{t('importNoneOfThese')}</span>
-          </label>
+          <RadioChoices
+            name="me"
+            options={[
+              ...props.participants.map((p) => ({
+                value: p.name,
+                title: (
+                  <>
+                    {p.name} <span class="hint">({tCount('importMessageCount', p.messages)})</span>
+                  </>
+                ),
+              })),
+              { value: NONE, title: t('importNoneOfThese') },
+            ]}
+            value={choice}
+            onChange={setChoice}
+          />
         </fieldset>
         {error && <Notice kind="error">{error}</Notice>}
-        <div class="actions">
-          <button type="submit" class="primary">
-            {t('continue')}
-          </button>
-          <button type="button" onClick={props.onBack}>
-            {t('back')}
-          </button>
-        </div>
+        <FormActions submit={t('continue')} busy={false} onBack={props.onBack} />
       </form>
-    </section>
+    </Step>
   );
 }

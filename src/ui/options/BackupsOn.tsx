@@ -1,15 +1,12 @@
 import type { KeyMode } from '../../messaging/protocol';
-import { formatKeyId } from '../components';
+import { formatKeyId, Step } from '../components';
 import { t } from '../i18n';
 import { KeyFileButton } from './KeyFileButton';
 
 /** The end of every setup: backups are on, with what to do next. */
 export function BackupsOn(props: { mode: KeyMode; keyId: string; rotated: boolean; onContinue: () => void }) {
   return (
-    <section aria-labelledby="backups-on-heading">
-      <h2 id="backups-on-heading">
-        {t('backupsOnHeading')}
-      </h2>
+    <Step heading={t('backupsOnHeading')}>
       <p role="status">{props.rotated ? t('backupsOnRotated', formatKeyId(props.keyId)) : t('backupsOnText', formatKeyId(props.keyId))}</p>
       <p>{t('backupsOnLater')}</p>
       {props.mode === 'password' && (
@@ -23,6 +20,6 @@ export function BackupsOn(props: { mode: KeyMode; keyId: string; rotated: boolea
           {t('done')}
         </button>
       </div>
-    </section>
+    </Step>
   );
 }

@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
 import { callWorker } from '../../messaging/client';
-import { formatKeyId, useDebounced } from '../components';
+import { formatKeyId, Step, useDebounced } from '../components';
 import { errorText } from '../errors';
 import { Field, FormActions, OutcomeNotice, useSubmit } from '../forms';
 import { t } from '../i18n';
@@ -61,8 +61,7 @@ export function ExistingKeySetup(props: { defaultKeyType: KeyType; onDone: (keyI
 
   const typeKnown = preview !== null && 'keyId' in preview && preview.keyType !== null;
   return (
-    <section aria-labelledby="existing-key-heading">
-      <h2 id="existing-key-heading">{t('existingKeyHeading')}</h2>
+    <Step heading={t('existingKeyHeading')}>
       <p>{t('existingKeyIntro')}</p>
       <form onSubmit={submit}>
         <Field label={t('yourKeyLabel')} hint={t('keyInputFormsHint')}>
@@ -99,6 +98,6 @@ export function ExistingKeySetup(props: { defaultKeyType: KeyType; onDone: (keyI
         <OutcomeNotice outcome={form.outcome} />
         <FormActions submit={t('useThisKey')} busy={form.busy} onBack={props.onBack} />
       </form>
-    </section>
+    </Step>
   );
 }

@@ -9,7 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
 import { callWorker } from '../../messaging/client';
 import type { KeySecret, PendingKeyView } from '../../messaging/protocol';
-import { formatKeyId, KeyGroups, Notice, useStepFocus } from '../components';
+import { formatKeyId, KeyGroups, Notice, Step, useStepFocus } from '../components';
 import { printHtml, saveFile } from '../download';
 import { errorText } from '../errors';
 import { Field, FormActions, OutcomeNotice, useSubmit } from '../forms';
@@ -81,23 +81,21 @@ export function KeySetup(props: {
 
   if (error) {
     return (
-      <section aria-labelledby="key-setup-heading">
-        <h2 id="key-setup-heading">{t('keySetupHeading')}</h2>
+      <Step heading={t('keySetupHeading')}>
         <Notice kind="error">{error}</Notice>
         <div class="actions">
           <button type="button" onClick={back}>
             {t('back')}
           </button>
         </div>
-      </section>
+      </Step>
     );
   }
   if (!pending) {
     return (
-      <section aria-labelledby="key-setup-heading" aria-busy="true">
-        <h2 id="key-setup-heading">{t('keySetupHeading')}</h2>
+      <Step heading={t('keySetupHeading')} busy>
         <p role="status">{t('keySetupMaking')}</p>
-      </section>
+      </Step>
     );
   }
   return (
@@ -183,8 +181,7 @@ function ShowAndConfirm(props: {
   );
 
   return (
-    <section aria-labelledby="key-setup-heading">
-      <h2 id="key-setup-heading">{t('keySetupHeading')}</h2>
+    <Step heading={t('keySetupHeading')}>
       {props.resumed && (
         <Notice kind="info">{props.rotating ? t('keySetupResumedRotation') : t('keySetupResumed')}</Notice>
       )}
@@ -226,6 +223,6 @@ function ShowAndConfirm(props: {
           )}
         </FormActions>
       </form>
-    </section>
+    </Step>
   );
 }

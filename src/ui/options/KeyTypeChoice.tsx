@@ -1,5 +1,11 @@
 import type { KeyType } from '../../crypto/keys';
-import { t } from '../i18n';
+import { RadioChoices } from '../forms';
+import { t, type MessageKey } from '../i18n';
+
+const KEY_TYPE_CHOICES: readonly { type: KeyType; title: MessageKey; hint: MessageKey }[] = [
+  { type: 'pq', title: 'keyTypePq', hint: 'keyTypePqHint' },
+  { type: 'classic', title: 'keyTypeClassic', hint: 'keyTypeClassicHint' },
+];
 
 /** Post-quantum (default) or classic; used in Advanced on setup, on "I already have a key" and in settings. */
 export function KeyTypeChoice(props: {
@@ -14,34 +20,13 @@ export function KeyTypeChoice(props: {
     <fieldset>
       <legend>{props.legend}</legend>
       {props.hint && <p class="hint">{props.hint}</p>}
-      <label class="choice">
-        <input
-          type="radio"
-          name={props.name}
-          value="pq"
-          checked={props.value === 'pq'}
-          disabled={props.disabled}
-          onChange={() => props.onChange('pq')}
-        />
-        <span>
-          <strong>{t('keyTypePq')}</strong>
-          <span class="hint">{t('keyTypePqHint')}</span>
-        </span>
-      </label>
-      <label class="choice">
-        <input
-          type="radio"
-          name={props.name}
-          value="classic"
-          checked={props.value === 'classic'}
-          disabled={props.disabled}
-          onChange={() => props.onChange('classic')}
-        />
-        <span>
-          <strong>{t('keyTypeClassic')}</strong>
-          <span class="hint">{t('keyTypeClassicHint')}</span>
-        </span>
-      </label>
+      <RadioChoices
+        name={props.name}
+        options={KEY_TYPE_CHOICES.map((c) => ({ value: c.type, title: t(c.title), hint: t(c.hint) }))}
+        value={props.value}
+        onChange={props.onChange}
+        disabled={props.disabled}
+      />
     </fieldset>
   );
 }

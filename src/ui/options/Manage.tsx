@@ -1,7 +1,7 @@
 // The options page once a key exists: what the key is, checking it, the reminder, changing the
 // password, rotating, the recovery kit note, the key file, Advanced, and turning off.
 import type { KeySecret, KeyStateView, Settings } from '../../messaging/protocol';
-import { formatKeyId } from '../components';
+import { formatKeyId, Step } from '../components';
 import { formatDate, formatDateTime, t } from '../i18n';
 import { AdvancedSettings } from './AdvancedSettings';
 import { ChangePassword } from './ChangePassword';
@@ -35,8 +35,7 @@ export function Manage(props: {
           <p>{t('reminderDueText')}</p>
         </div>
       )}
-      <section aria-labelledby="backup-key-heading" class="card">
-        <h2 id="backup-key-heading">{t('backupKeyHeading')}</h2>
+      <Step heading={t('backupKeyHeading')} class="card">
         <dl class="facts">
           <dt>{t('protectedBy')}</dt>
           <dd>{isKey ? t('modeKey') : t('modePassword')}</dd>
@@ -85,14 +84,13 @@ export function Manage(props: {
             <KeyFileButton />
           </>
         )}
-      </section>
+      </Step>
 
       <AdvancedSettings state={state} settings={settings} onChange={props.onSettingsChange} />
 
-      <section aria-labelledby="turn-off-heading" class="card">
-        <h2 id="turn-off-heading">{t('turnOffHeading')}</h2>
+      <Step heading={t('turnOffHeading')} class="card">
         <TurnOff mode={state.mode} onTurnedOff={props.onTurnedOff} />
-      </section>
+      </Step>
     </>
   );
 }

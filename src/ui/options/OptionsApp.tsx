@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { callWorker } from '../../messaging/client';
 import type { KeyMode, KeySecret, KeyStateView, PendingKeyView, Settings } from '../../messaging/protocol';
-import { Notice, useStepFocus } from '../components';
+import { Notice, Page, useStepFocus } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
 import { BackupsOn } from './BackupsOn';
@@ -151,15 +151,9 @@ export function OptionsApp() {
   }
 
   return (
-    <div class="page">
-      <header class="page-header">
-        <img src="/icon/48.png" alt="" width={40} height={40} />
-        <h1>{t('optionsTitle')}</h1>
-      </header>
-      <main>
-        <div aria-live="polite">{notice && <p class="notice">{notice}</p>}</div>
-        {body}
-      </main>
-    </div>
+    <Page title={t('optionsTitle')}>
+      <div aria-live="polite">{notice && <p class="notice">{notice}</p>}</div>
+      {body}
+    </Page>
   );
 }

@@ -5,6 +5,7 @@ import type { KeyType } from '../../crypto/keys';
 import type { KeySecret, PasswordSetupResult, RotateResult } from '../../messaging/protocol';
 import { callWorker } from '../../messaging/client';
 import { BusyNote, FormActions, OutcomeNotice, useSubmit } from '../forms';
+import { Step } from '../components';
 import { t } from '../i18n';
 import { refusalText } from '../key-text';
 import { EMPTY_PASSWORD, NewPasswordFields, newPasswordProblem, type NewPassword } from '../password-fields';
@@ -36,8 +37,7 @@ export function PasswordSetup(props: { keyType: KeyType; rotateFrom?: KeySecret;
   });
 
   return (
-    <section aria-labelledby="password-setup-heading">
-      <h2 id="password-setup-heading">{t('passwordSetupHeading')}</h2>
+    <Step heading={t('passwordSetupHeading')}>
       <p>{t('passwordSetupOffline')}</p>
       <form onSubmit={submit}>
         <NewPasswordFields value={value} onChange={setValue} disabled={form.busy} />
@@ -45,6 +45,6 @@ export function PasswordSetup(props: { keyType: KeyType; rotateFrom?: KeySecret;
         <BusyNote busy={form.busy} text={t('passwordSetupWorking')} />
         <FormActions submit={t('turnOnBackups')} busy={form.busy} onBack={props.onBack} />
       </form>
-    </section>
+    </Step>
   );
 }

@@ -3,8 +3,8 @@
 import { useState } from 'preact/hooks';
 import type { KeyType } from '../../crypto/keys';
 import type { KeySecret, PendingKeyView } from '../../messaging/protocol';
-import { useStepFocus } from '../components';
-import { FormActions } from '../forms';
+import { Step, useStepFocus } from '../components';
+import { FormActions, RadioChoices, type RadioOption } from '../forms';
 import { t } from '../i18n';
 import { ExistingKeySetup } from './ExistingKeySetup';
 import { KeySetup } from './KeySetup';
@@ -43,7 +43,7 @@ export function SetupFlow(props: {
     return <ExistingKeySetup defaultKeyType={keyType} onBack={back} onDone={() => props.onDone('existing')} />;
   }
 
-  const methods: { value: SetupMethod; title: string; hint: string }[] = [
+  const methods: RadioOption<SetupMethod>[] = [
     { value: 'key', title: t('methodKey'), hint: t('methodKeyHint') },
     { value: 'password', title: t('methodPassword'), hint: t('methodPasswordHint') },
   ];
@@ -51,8 +51,7 @@ export function SetupFlow(props: {
   if (!rotating) methods.push({ value: 'existing', title: t('methodExisting'), hint: t('methodExistingHint') });
 
   return (
-    <section aria-labelledby="setup-heading">
-      <h2 id="setup-heading">{rotating ? t('rotateChooseHeading') : t('setupHeading')}</h2>
+    <Step heading={rotating ? t('rotateChooseHeading') : t('setupHeading')}>
       {rotating ? (
         <p>{t('rotateChooseIntro')}</p>
       ) : (
@@ -71,21 +70,7 @@ export function SetupFlow(props: {
       >
         <fieldset>
           <legend>{t('methodLegend')}</legend>
-          {methods.map((m) => (
-            <label class="choice" key={m.value}>
-              <input
-                type="radio"
-                name="setup-method"
-                value={m.value}
-                checked={method === m.value}
-                onChange={() => setMethod(m.value)}
-              />
-              <span>
-                <strong>{m.title}</strong>
-                <span class="hint">{m.hint}</span>
-              </span>
-            </label>
-          ))}
+          <RadioChoices name="setup-method" options={methods} value={method} onChange={setMethod} />
         </fieldset>
         <details>
           <summary>{t('advanced')}</summary>
@@ -99,6 +84,6 @@ export function SetupFlow(props: {
           )}
         </FormActions>
       </form>
-    </section>
+    </Step>
   );
 }

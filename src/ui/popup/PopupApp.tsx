@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { callWorker } from '../../messaging/client';
 import type { KeyStateView } from '../../messaging/protocol';
-import { formatKeyId, Notice } from '../components';
+import { formatKeyId, Notice, Step } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
 
@@ -37,25 +37,24 @@ export function PopupApp() {
         {error && <Notice kind="error">{error}</Notice>}
         {!error && !state && <p role="status">{t('loading')}</p>}
         {state && !state.configured && (
-          <section aria-labelledby="popup-key-heading">
-            <h2 id="popup-key-heading">{t('popupNoKeyHeading')}</h2>
+          <Step heading={t('popupNoKeyHeading')}>
             <p>{t('popupNoKeyText')}</p>
             <div class="actions">
               <button type="button" class="primary" onClick={() => void openOptions()}>
                 {t('popupSetUpKey')}
               </button>
             </div>
-          </section>
+          </Step>
         )}
         {state?.configured && (
-          <section aria-labelledby="popup-key-heading">
-            <h2 id="popup-key-heading">{t('backupsOnHeading')}</h2>
-            <p data-testid="popup-key-status">
-              {state.mode === 'key'
-                ? t('popupKeyStatusKey', formatKeyId(state.keyId.slice(0, 8)))
-                : t('popupKeyStatusPassword', formatKeyId(state.keyId.slice(0, 8)))}
+          <Step heading={t('backupsOnHeading')}>
+            <p class="popup-status" data-testid="popup-key-status">
+              <KeepTogether
+                text={(slot) => t(state.mode === 'key' ? 'popupKeyStatusKey' : 'popupKeyStatusPassword', slot)}
+                value={formatKeyId(state.keyId.slice(0, 8))}
+              />
             </p>
-          </section>
+          </Step>
         )}
       </main>
       <footer class="popup-footer actions">
@@ -67,5 +66,20 @@ export function PopupApp() {
         </button>
       </footer>
     </div>
+  );
+}
+
+// A private-use character stands where the value goes, so the translated sentence can be split
+// around it and the value set in a span that does not break ("key id 0f1e 2d3c" stays on a line).
+const SLOT = '\uE000';
+
+function KeepTogether(props: { text: (slot: string) => string; value: string }) {
+  const [before, after = ''] = props.text(SLOT).split(SLOT);
+  return (
+    <>
+      {before}
+      <span class="nowrap">{props.value}</span>
+      {after}
+    </>
   );
 }
