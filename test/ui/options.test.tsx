@@ -42,6 +42,20 @@ describe('first run', () => {
   });
 });
 
+describe('focus', () => {
+  it('moves focus to each step’s heading, which only script can focus (no Tab stop)', async () => {
+    render(<OptionsApp />);
+    const first = await screen.findByRole('heading', { name: 'Protect your backups' });
+    await waitFor(() => expect(document.activeElement).toBe(first));
+    expect(first.getAttribute('tabindex')).toBe('-1');
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('list', { name: 'Your 64-digit key, in 16 groups of 4' });
+    const heading = screen.getByRole('heading', { name: 'Your 64-digit key' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    expect(heading.getAttribute('tabindex')).toBe('-1');
+  });
+});
+
 describe('64-digit key setup', () => {
   it('shows the key in 16 groups, asks for two groups back, and only then says backups are on', async () => {
     await startSetup(/Use a 64-digit key/);
