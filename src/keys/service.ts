@@ -4,10 +4,12 @@
 //   - IndexedDB gets the recipient, key id, type, mode, dates, the password key file, the keyring
 //     and the non-extractable HMAC key. Never the seed or an identity, in any encoding.
 //   - A key shown but not yet confirmed, and identities unlocked for restore, live in the session
-//     store (storage.session: memory only) so a worker restart does not lose them.
+//     store (storage.session: memory only) so a worker restart does not lose them. A shown key is
+//     kept there for PENDING_LIFETIME_MS at most; a rotation's record never holds the key being
+//     replaced or any older one (see PendingRecord).
 // Results are JSON-safe (pages receive them through messages) except getBackupKey (a CryptoKey for
 // the in-worker backup writer), getKeyFile (bytes) and getUnlockedKeys (seeds, worker only).
-import { fromHex, toHex, wipe } from '../crypto/bytes';
+import { fromBase64, fromHex, toBase64, toHex, wipe } from '../crypto/bytes';
 import { KeyFileCorruptError, openKeyFile, sealKeyFile, WrongPasswordError } from '../crypto/keyfile';
 import { compactKeyText, parseKeyInput, type KeyInputError } from '../crypto/keyinput';
 import { KeyringCorruptError, KeyringWrongKeyError, openKeyring, sealKeyring, type KeyringEntry } from '../crypto/keyring';
@@ -51,6 +53,10 @@ export interface KeyState {
   unlocked: boolean;
   /** A rotation to a new 64-digit key is waiting for its confirmation. */
   rotationPending: boolean;
+  /** When the shown, unconfirmed key (setup or rotation) is forgotten, if there is one (ISO). */
+  pendingExpiresAt?: string;
+  /** When the next check falls due (ISO); absent without a key or with the reminder off. */
+  reminderDueAt?: string;
 }
 
 /** A freshly made 64-digit key, shown once, held in the session until confirmed. */
@@ -138,6 +144,11 @@ export interface KeyServiceDeps {
   settings?: () => Promise<Pick<Settings, 'reminderEnabled' | 'reminderIntervalDays' | 'unlockTimeoutMinutes'>>;
   /** scrypt work factor for new key files; default 18. Tests lower it explicitly. */
   keyFileWorkFactor?: number;
+  /**
+   * Called after anything that may change getKeyState() (each mutating call, a pending key
+   * expiring), so the worker can update the toolbar badge and its alarms. Errors are ignored.
+   */
+  onChange?: () => void | Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,18 +164,42 @@ interface SessionKey {
   createdAt?: string;
 }
 
+/**
+ * A 64-digit key shown and not yet confirmed. It holds the NEW seed (a reloaded page must show the
+ * same key, which may already be written down) and nothing else secret: a rotation seals the next
+ * keyring (the key being replaced, then the older ones) to the new key's recipient as soon as the
+ * user has proved the current key, so neither the current seed nor any older one is ever in the
+ * session store. The record lapses PENDING_LIFETIME_MS after `key.createdAt`.
+ */
 interface PendingRecord {
   purpose: 'setup' | 'rotate';
   key: SessionKey & { createdAt: string };
   confirmGroups: [number, number];
-  /** Rotation only: the key being replaced, then the keyring's identities (newest first). */
-  older?: SessionKey[];
+  /** Rotation only: what confirming writes besides the new key record. */
+  rotation?: PendingRotation;
+}
+
+interface PendingRotation {
+  /** The key this rotation replaces; confirming is refused if another key became current meanwhile. */
+  replacesKeyId: string;
+  /** The next keyring, an age file already sealed to the new key's recipient (base64). */
+  keyringBase64: string;
+  /** Its key ids, newest first (the replaced key first). */
+  keyIds: string[];
 }
 
 interface UnlockedRecord {
   keys: SessionKey[];
   lastUsedAt: string;
 }
+
+/**
+ * How long a shown key waits for its confirmation: long enough to write 64 digits down or print
+ * the kit, short enough that an abandoned setup or rotation does not leave a seed in the browser's
+ * memory until it closes. Past it the record is deleted (and treated as none), by the next call
+ * that reads it or by the worker's alarm (src/keys/upkeep.ts).
+ */
+export const PENDING_LIFETIME_MS = 30 * 60_000;
 
 const DAY_MS = 86_400_000;
 
@@ -199,6 +234,7 @@ export class KeyService {
       olderKeyIds: keyring?.keyIds ?? [],
       unlocked: unlocked !== null,
       rotationPending: pending?.purpose === 'rotate',
+      ...(pending ? { pendingExpiresAt: new Date(pendingExpiry(pending)).toISOString() } : {}),
     };
     if (!current) {
       if (pending?.purpose === 'setup') {
@@ -216,7 +252,7 @@ export class KeyService {
       confirmedAt: current.confirmedAt,
       lastCheckedAt: current.lastCheckedAt,
       recipient: current.recipient,
-      reminderDue: await this.reminderDue(current),
+      ...(await this.reminder(current)),
       ...base,
     };
   }
@@ -233,7 +269,9 @@ export class KeyService {
     return this.serial(async () => {
       assertKeyType(opts.keyType);
       if (await this.current()) throw new KeyServiceError('key-exists', 'a key is already set up; rotate it instead');
-      const pending = await this.newPending('setup', opts.keyType);
+      const seed = this.newSeed();
+      const pending = await this.newPending('setup', opts.keyType, seed);
+      wipe(seed);
       return pendingView(pending);
     });
   }
@@ -264,7 +302,15 @@ export class KeyService {
       const now = this.now();
       const record = await this.keysRecord(seed, pending.key.type, 'key', pending.key.createdAt, now);
       if (pending.purpose === 'rotate') {
-        await this.replaceKey(record, (pending.older ?? []).map(fromSessionKey));
+        const rotation = pending.rotation;
+        const current = await this.current();
+        if (!rotation || current?.keyId !== rotation.replacesKeyId) {
+          // The keyring was sealed for a key that is no longer current: writing it would drop keys.
+          wipe(seed);
+          await this.savePending(null);
+          throw new KeyServiceError('no-pending-key', 'the key this rotation was to replace is no longer current');
+        }
+        await this.replaceKey(record, { file: fromBase64(rotation.keyringBase64), keyIds: rotation.keyIds });
       } else {
         if (await this.current()) throw new KeyServiceError('key-exists', 'a key was set up meanwhile');
         const db = await this.db();
@@ -380,9 +426,11 @@ export class KeyService {
 
   /**
    * A new identity for new backups. The keyring is re-sealed to the new recipient with the current
-   * key added in front, so the newest key opens every older backup. For mode 'key' the new key is
-   * shown and, as at setup, replaces the current one only once two groups are typed back
-   * (confirmKeySetup); for mode 'password' it replaces it at once.
+   * key added in front, so the newest key opens every older backup; it is sealed right here, while
+   * the typed current key is in hand, so nothing but the new seed waits in the session. For mode
+   * 'key' the new key is shown and, as at setup, replaces the current one only once two groups are
+   * typed back (confirmKeySetup, within PENDING_LIFETIME_MS); for mode 'password' it replaces it at
+   * once.
    */
   rotateKey(opts: {
     current: KeySecret;
@@ -416,18 +464,30 @@ export class KeyService {
         wipe(verified.seed);
       }
 
-      if (opts.mode === 'key') {
-        const pending = await this.newPending('rotate', opts.keyType, older.map(toSessionKey));
-        for (const e of older) wipe(e.seed);
-        return { ok: true as const, ...pendingView(pending) };
-      }
+      // The next keyring is sealed to the new key at once, so the older seeds leave memory here.
       const seed = this.newSeed();
-      const now = this.now();
-      const record = await this.keysRecord(seed, opts.keyType, 'password', now, now);
-      record.keyFile = await sealKeyFile(seed, opts.keyType, opts.newPassword!, { createdAt: now, ...this.workFactor() });
-      await this.replaceKey(record, older);
-      wipe(seed);
-      return { ok: true as const, keyId: record.keyId, keyType: opts.keyType };
+      try {
+        const recipient = await seedToRecipient(seed, opts.keyType);
+        const keyring = { file: await sealKeyring(older, recipient), keyIds: older.map((e) => e.keyId) };
+        if (opts.mode === 'key') {
+          const pending = await this.newPending('rotate', opts.keyType, seed, {
+            replacesKeyId: current.keyId,
+            keyringBase64: toBase64(keyring.file),
+            keyIds: keyring.keyIds,
+          });
+          return { ok: true as const, ...pendingView(pending) };
+        }
+        const now = this.now();
+        const record = await this.keysRecord(seed, opts.keyType, 'password', now, now);
+        record.keyFile = await sealKeyFile(seed, opts.keyType, opts.newPassword!, { createdAt: now, ...this.workFactor() });
+        await this.replaceKey(record, keyring);
+        // A 64-digit key rotation still waiting would replace a key that is no longer current.
+        await this.savePending(null);
+        return { ok: true as const, keyId: record.keyId, keyType: opts.keyType };
+      } finally {
+        for (const e of older) wipe(e.seed);
+        wipe(seed);
+      }
     });
   }
 
@@ -485,6 +545,12 @@ export class KeyService {
     return record ? record.keys.map((k) => ({ seed: fromHex(k.seedHex), type: k.type, keyId: k.keyId })) : null;
   }
 
+  /** Deletes a shown key past PENDING_LIFETIME_MS (for an alarm); true if it deleted one. */
+  async expirePending(): Promise<boolean> {
+    const had = this.pending !== undefined ? this.pending : ((await this.deps.session.get<PendingRecord>(PENDING)) ?? null);
+    return had !== null && (await this.loadPending()) === null;
+  }
+
   /** Locks if idle past the timeout (for an alarm); true if it locked. */
   async expireIfIdle(): Promise<boolean> {
     const had = await this.deps.session.get<UnlockedRecord>(UNLOCKED);
@@ -525,7 +591,20 @@ export class KeyService {
   private serial<T>(op: () => Promise<T>): Promise<T> {
     const next = this.queue.then(op, op);
     this.queue = next.catch(() => undefined);
+    void next.then(
+      () => this.notify(),
+      () => this.notify(),
+    );
     return next;
+  }
+
+  private notify(): void {
+    if (!this.deps.onChange) return;
+    try {
+      void Promise.resolve(this.deps.onChange()).catch(() => undefined);
+    } catch {
+      // a listener's failure is not the key service's
+    }
   }
 
   private now(): string {
@@ -543,9 +622,24 @@ export class KeyService {
     return this.deps.keyFileWorkFactor === undefined ? {} : { workFactor: this.deps.keyFileWorkFactor };
   }
 
+  /** The pending record, or null; one past its lifetime is deleted here and counts as none. */
   private async loadPending(): Promise<PendingRecord | null> {
-    if (this.pending === undefined) this.pending = (await this.deps.session.get<PendingRecord>(PENDING)) ?? null;
-    return this.pending;
+    if (this.pending === undefined) {
+      const stored = await this.deps.session.get<PendingRecord>(PENDING);
+      // A call that ran during the read (e.g. a new setup) has the newer word.
+      if (this.pending === undefined) this.pending = isPendingRecord(stored) ? stored : null;
+      if (this.pending === null && stored !== undefined) await this.deps.session.remove(PENDING);
+    }
+    const pending = this.pending;
+    if (pending && this.clock().getTime() >= pendingExpiry(pending)) {
+      // Cleared synchronously before the removal is issued, so a record saved after this check is
+      // written after the removal and survives it.
+      this.pending = null;
+      await this.deps.session.remove(PENDING);
+      this.notify();
+      return null;
+    }
+    return pending;
   }
 
   private async savePending(pending: PendingRecord | null): Promise<void> {
@@ -554,15 +648,22 @@ export class KeyService {
     else await this.deps.session.remove(PENDING);
   }
 
-  private async newPending(purpose: PendingRecord['purpose'], type: KeyType, older?: SessionKey[]): Promise<PendingRecord> {
-    const seed = this.newSeed();
+  /**
+   * Keeps `seed` as the shown key (hex, in the session store: needed so a reloaded page shows the
+   * same key, for PENDING_LIFETIME_MS at most). The caller wipes its copy.
+   */
+  private async newPending(
+    purpose: PendingRecord['purpose'],
+    type: KeyType,
+    seed: Uint8Array,
+    rotation?: PendingRotation,
+  ): Promise<PendingRecord> {
     const pending: PendingRecord = {
       purpose,
       key: { seedHex: toHex(seed), type, keyId: await deriveKeyId(seed), createdAt: this.now() },
       confirmGroups: this.pickGroups(),
-      ...(older ? { older } : {}),
+      ...(rotation ? { rotation } : {}),
     };
-    wipe(seed);
     await this.savePending(pending);
     return pending;
   }
@@ -600,17 +701,15 @@ export class KeyService {
     };
   }
 
-  /** Writes the new key and the keyring sealed to it, in one transaction. */
-  private async replaceKey(record: KeysRecord, older: KeyringEntry[]): Promise<void> {
-    const file = await sealKeyring(older, record.recipient);
+  /** Writes the new key and the keyring (already sealed to it), in one transaction. */
+  private async replaceKey(record: KeysRecord, keyring: { file: Uint8Array; keyIds: string[] }): Promise<void> {
     const db = await this.db();
     const tx = db.transaction(['keys', 'keyring'], 'readwrite');
     await Promise.all([
       tx.objectStore('keys').put(record),
-      tx.objectStore('keyring').put({ id: 'current', file, keyIds: older.map((e) => e.keyId), updatedAt: this.now() }),
+      tx.objectStore('keyring').put({ id: 'current', file: keyring.file, keyIds: [...keyring.keyIds], updatedAt: this.now() }),
       tx.done,
     ]);
-    for (const e of older) wipe(e.seed);
     // Unlocked identities were the old set; the user unlocks again with the new key.
     await this.deps.session.remove(UNLOCKED);
   }
@@ -679,11 +778,11 @@ export class KeyService {
     if (current) await db.put('keys', { ...current, lastCheckedAt: this.now() });
   }
 
-  private async reminderDue(current: KeysRecord): Promise<boolean> {
+  private async reminder(current: KeysRecord): Promise<{ reminderDue: boolean; reminderDueAt?: string }> {
     const s = await this.settings();
-    if (!s.reminderEnabled) return false;
-    const since = Date.parse(current.lastCheckedAt ?? current.confirmedAt);
-    return this.clock().getTime() - since >= s.reminderIntervalDays * DAY_MS;
+    if (!s.reminderEnabled) return { reminderDue: false };
+    const dueAt = Date.parse(current.lastCheckedAt ?? current.confirmedAt) + s.reminderIntervalDays * DAY_MS;
+    return { reminderDue: this.clock().getTime() >= dueAt, reminderDueAt: new Date(dueAt).toISOString() };
   }
 
   /** The unlocked record if not idle past the timeout (locking it otherwise); `touch` counts as use. */
@@ -737,6 +836,16 @@ function toSessionKey(e: KeyringEntry): SessionKey {
   return { seedHex: toHex(e.seed), type: e.type, keyId: e.keyId, ...(e.createdAt ? { createdAt: e.createdAt } : {}) };
 }
 
-function fromSessionKey(k: SessionKey): KeyringEntry {
-  return { seed: fromHex(k.seedHex), type: k.type, keyId: k.keyId, ...(k.createdAt ? { createdAt: k.createdAt } : {}) };
+function pendingExpiry(p: PendingRecord): number {
+  return Date.parse(p.key.createdAt) + PENDING_LIFETIME_MS;
+}
+
+/** A record of this shape; anything else in the slot (e.g. from an older version) is dropped. */
+function isPendingRecord(v: unknown): v is PendingRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as Partial<PendingRecord> & { older?: unknown };
+  if (p.purpose !== 'setup' && p.purpose !== 'rotate') return false;
+  if (!p.key || typeof p.key.seedHex !== 'string' || Number.isNaN(Date.parse(p.key.createdAt))) return false;
+  if ('older' in p) return false; // never keep a record that carries older seeds
+  return p.purpose === 'setup' || typeof p.rotation?.keyringBase64 === 'string';
 }

@@ -1,11 +1,12 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { deleteDB, openDB } from 'idb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toHex, utf8Encode } from '../../src/crypto/bytes';
 import { openKeyFile } from '../../src/crypto/keyfile';
 import { openKeyring } from '../../src/crypto/keyring';
-import { deriveKeyId, deriveMacKey, digitsToSeed, identityToSeed, seedToIdentity, seedToRecipient, type KeyType } from '../../src/crypto/keys';
-import { KeyService, KeyServiceError, type KeyServiceDeps, type PendingKeyView } from '../../src/keys/service';
+import { deriveKeyId, digitsToSeed, identityToSeed, seedToIdentity, seedToRecipient, type KeyType } from '../../src/crypto/keys';
+import { KeyService, KeyServiceError, PENDING_LIFETIME_MS, type KeyServiceDeps, type PendingKeyView } from '../../src/keys/service';
 import { browserSessionStore, memorySessionStore, type SessionStore } from '../../src/keys/session';
 import { openChatSealDb } from '../../src/store/db';
 import { findSecret, secretForms } from '../helpers/secrets';
@@ -27,7 +28,7 @@ interface Harness {
   settings: { reminderEnabled: boolean; reminderIntervalDays: number; unlockTimeoutMinutes: number };
 }
 
-function harness(opts: { session?: SessionStore; random?: KeyServiceDeps['random'] } = {}): Harness {
+function harness(opts: { session?: SessionStore; random?: KeyServiceDeps['random']; onChange?: KeyServiceDeps['onChange'] } = {}): Harness {
   const dbName = `chatseal-svc-${dbCount++}`;
   dbNames.push(dbName);
   const session = opts.session ?? memorySessionStore();
@@ -41,6 +42,7 @@ function harness(opts: { session?: SessionStore; random?: KeyServiceDeps['random
       settings: async () => settings,
       keyFileWorkFactor: 10, // the 2^18 default is tested in test/crypto/keyfile.test.ts
       ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.onChange ? { onChange: opts.onChange } : {}),
     });
   const h: Harness = { svc: make(), session, dbName, clock, settings, restart: () => (h.svc = make()) };
   return h;
@@ -195,10 +197,11 @@ describe('64-digit key setup', () => {
     });
     expect(r.macKey.extractable).toBe(false);
     expect(r.macKey.usages.slice().sort()).toEqual(['sign', 'verify']);
-    // the stored MAC key computes the same MAC as one derived from the seed
+    // the stored MAC key computes the same MAC as an independent HKDF + HMAC from the seed
     const msg = utf8Encode('manifest.json bytes');
-    const expected = await crypto.subtle.sign('HMAC', await deriveMacKey(seed, true), msg);
-    expect(toHex(new Uint8Array(await crypto.subtle.sign('HMAC', r.macKey, msg)))).toBe(toHex(new Uint8Array(expected)));
+    const macKey = Buffer.from(hkdfSync('sha256', seed, 'chatseal.app/v1', 'manifest-mac', 32));
+    const expected = createHmac('sha256', macKey).update(msg).digest('hex');
+    expect(toHex(new Uint8Array(await crypto.subtle.sign('HMAC', r.macKey, msg)))).toBe(expected);
 
     expect(await h.svc.getBackupKey()).toEqual({ recipient: r.recipient, keyId: r.keyId, macKey: expect.any(CryptoKey) });
     expect(await h.svc.getPendingSetup()).toBeNull();
@@ -591,5 +594,154 @@ describe('turn off', () => {
     expect(await h.svc.getKeyState()).toMatchObject({ status: 'none', olderKeyIds: [], unlocked: false });
     // and a new setup works
     await setUpKey(h);
+  });
+});
+
+describe('an abandoned setup or rotation', () => {
+  it('a rotation waiting for confirmation keeps only the new seed and the keyring sealed to it', async () => {
+    const h = harness({ session: browserSessionStore() });
+    const first = await setUpKey(h, 'classic');
+    const second = await h.svc.rotateKey({ current: { keyText: first.digits }, mode: 'key', keyType: 'pq' });
+    if (!second.ok || !('digits' in second)) throw new Error('expected a pending key');
+    const third = await (async () => {
+      await h.svc.confirmKeySetup({ answers: answersFor(second) });
+      const r = await h.svc.rotateKey({ current: { keyText: second.digits }, mode: 'key', keyType: 'classic' });
+      if (!r.ok || !('digits' in r)) throw new Error('expected a pending key');
+      return r;
+    })();
+
+    // The user closes the tab here. What the session holds, in any spelling:
+    const session = await fakeBrowser.storage.session.get(null);
+    expect(Object.keys(session)).toEqual(['keys.pending']);
+    expect(findSecret(session, secretForms(digitsToSeed(second.digits)))).toEqual([]); // the current key
+    expect(findSecret(session, secretForms(digitsToSeed(first.digits)))).toEqual([]); // an older key
+    expect(findSecret(session, secretForms(digitsToSeed(third.digits)))).not.toEqual([]); // the shown key
+
+    // The sealed keyring in it opens with the new key only, and lists the replaced key first.
+    const record = session['keys.pending'] as { rotation: { keyringBase64: string; keyIds: string[] } };
+    expect(record.rotation.keyIds).toEqual([second.keyId, first.keyId]);
+    const sealed = Uint8Array.from(Buffer.from(record.rotation.keyringBase64, 'base64'));
+    const inside = await openKeyring(sealed, { seed: digitsToSeed(third.digits), type: 'classic' });
+    expect(inside.map((e) => [toHex(e.seed), e.keyId])).toEqual([
+      [second.digits, second.keyId],
+      [first.digits, first.keyId],
+    ]);
+    await expect(openKeyring(sealed, { seed: digitsToSeed(second.digits) })).rejects.toThrow('not sealed to this key');
+
+    // Confirming writes exactly that keyring; every key still opens through the newest.
+    h.restart();
+    expect(await h.svc.confirmKeySetup({ answers: answersFor(third) })).toEqual({ ok: true, keyId: third.keyId });
+    const { keyring } = await readAll(h.dbName);
+    expect(toHex(keyring[0]!.file)).toBe(toHex(sealed));
+    expect(await h.svc.unlock({ keyText: third.digits })).toEqual({ ok: true, keyIds: [third.keyId, second.keyId, first.keyId] });
+    await h.svc.lock();
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+  });
+
+  it.each(['setup', 'rotate'] as const)('%s: a shown key lapses 30 minutes after it was made, and is deleted', async (purpose) => {
+    const h = harness();
+    const first = purpose === 'rotate' ? await setUpKey(h) : null;
+    const made = first
+      ? await h.svc.rotateKey({ current: { keyText: first.digits }, mode: 'key', keyType: 'pq' })
+      : await h.svc.beginKeySetup({ keyType: 'pq' });
+    if (!('digits' in made)) throw new Error('expected a pending key');
+    const expiresAt = new Date(START + PENDING_LIFETIME_MS).toISOString();
+    expect(await h.svc.getKeyState()).toMatchObject({ pendingExpiresAt: expiresAt });
+
+    h.clock.now = START + PENDING_LIFETIME_MS - 1;
+    h.restart(); // also from a fresh worker, which reads the record back
+    expect((await h.svc.getPendingSetup())?.keyId).toBe(made.keyId);
+    expect(await h.svc.expirePending()).toBe(false);
+
+    h.clock.now = START + PENDING_LIFETIME_MS;
+    expect(await h.svc.expirePending()).toBe(true);
+    expect(h.session.dump!()).toEqual({});
+    expect(await h.svc.expirePending()).toBe(false);
+    expect(await h.svc.getPendingSetup()).toBeNull();
+    const state = await h.svc.getKeyState();
+    expect(state.pendingExpiresAt).toBeUndefined();
+    expect(state.rotationPending).toBe(false);
+    expect(state.status).toBe(first ? 'ready' : 'none');
+    if (first) expect(state.keyId).toBe(first.keyId);
+    await expect(h.svc.confirmKeySetup({ answers: answersFor(made) })).rejects.toMatchObject({ code: 'no-pending-key' });
+  });
+
+  it('reading a lapsed record in any call deletes it (no alarm needed)', async () => {
+    const h = harness();
+    const view = await h.svc.beginKeySetup({ keyType: 'classic' });
+    h.clock.now += PENDING_LIFETIME_MS + 1;
+    h.restart();
+    await expect(h.svc.confirmKeySetup({ answers: answersFor(view) })).rejects.toMatchObject({ code: 'no-pending-key' });
+    expect(h.session.dump!()).toEqual({});
+    expect((await readAll(h.dbName)).keys).toEqual([]);
+  });
+
+  it('drops a session record that carries older seeds (an earlier version’s shape)', async () => {
+    const session = memorySessionStore();
+    const old = crypto.getRandomValues(new Uint8Array(32));
+    await session.set('keys.pending', {
+      purpose: 'rotate',
+      key: { seedHex: toHex(crypto.getRandomValues(new Uint8Array(32))), type: 'pq', keyId: '0'.repeat(16), createdAt: new Date(START).toISOString() },
+      confirmGroups: [1, 2],
+      older: [{ seedHex: toHex(old), type: 'pq', keyId: '1'.repeat(16) }],
+    });
+    const h = harness({ session });
+    expect(await h.svc.getPendingSetup()).toBeNull();
+    expect(session.dump()).toEqual({});
+  });
+
+  it('a pending rotation is refused, not written, once the key it replaces is no longer current', async () => {
+    const h = harness();
+    const first = await setUpKey(h);
+    const second = await h.svc.rotateKey({ current: { keyText: first.digits }, mode: 'key', keyType: 'pq' });
+    if (!second.ok || !('digits' in second)) throw new Error('expected a pending key');
+    const saved = h.session.dump!()['keys.pending'];
+    // Meanwhile (another tab) the key is rotated to a password, which drops the waiting rotation...
+    expect(await h.svc.rotateKey({ current: { keyText: first.digits }, mode: 'password', keyType: 'pq', newPassword: STRONG })).toMatchObject({ ok: true });
+    expect(h.session.dump!()).toEqual({});
+    const passwordKeyId = (await h.svc.getKeyState()).keyId;
+    // ...and even a stale copy of it coming back must not replace the password key.
+    await h.session.set('keys.pending', saved);
+    h.restart();
+    await expect(h.svc.confirmKeySetup({ answers: answersFor(second) })).rejects.toMatchObject({ code: 'no-pending-key' });
+    expect(h.session.dump!()).toEqual({});
+    expect(await h.svc.getKeyState()).toMatchObject({ keyId: passwordKeyId, mode: 'password', olderKeyIds: [first.keyId] });
+  });
+});
+
+describe('change notifications', () => {
+  it('calls onChange after each operation and when a shown key lapses; a failing listener changes nothing', async () => {
+    let calls = 0;
+    const h = harness({
+      onChange: () => {
+        calls++;
+        throw new Error('listener failed');
+      },
+    });
+    const view = await h.svc.beginKeySetup({ keyType: 'pq' });
+    await Promise.resolve();
+    expect(calls).toBe(1);
+    await h.svc.confirmKeySetup({ answers: answersFor(view) });
+    await h.svc.checkKey({ keyText: view.digits });
+    await Promise.resolve();
+    expect(calls).toBe(3);
+    const rotated = await h.svc.rotateKey({ current: { keyText: view.digits }, mode: 'key', keyType: 'pq' });
+    expect(rotated.ok).toBe(true);
+    await Promise.resolve();
+    const before = calls;
+    h.clock.now += PENDING_LIFETIME_MS;
+    await h.svc.getKeyState();
+    expect(calls).toBe(before + 1);
+  });
+
+  it('says when the reminder falls due', async () => {
+    const h = harness();
+    await setUpKey(h);
+    expect(await h.svc.getKeyState()).toMatchObject({
+      reminderDue: false,
+      reminderDueAt: new Date(START + 14 * 86_400_000).toISOString(),
+    });
+    h.settings.reminderEnabled = false;
+    expect((await h.svc.getKeyState()).reminderDueAt).toBeUndefined();
   });
 });
