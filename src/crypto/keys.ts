@@ -27,9 +27,16 @@ export const IDENTITY_PREFIX: Readonly<Record<KeyType, string>> = {
 // pass an explicit limit so that limit is a decision here rather than a library default.
 const IDENTITY_MAX_LENGTH = 100;
 
-const KDF_SALT = utf8Encode('chatseal.app/v1');
-const INFO_KEY_ID = utf8Encode('key-id');
-const INFO_MANIFEST_MAC = utf8Encode('manifest-mac');
+/** HKDF-SHA-256 inputs of the key id and the MAC key (docs/FORMAT.md); strings, so no one can alter them. */
+export const KDF_SALT = 'chatseal.app/v1';
+export const KDF_INFO_KEY_ID = 'key-id';
+export const KDF_INFO_MANIFEST_MAC = 'manifest-mac';
+/** The key id is the first 8 bytes of its HKDF output. */
+export const KEY_ID_BYTES = 8;
+
+const SALT_BYTES = utf8Encode(KDF_SALT);
+const INFO_KEY_ID_BYTES = utf8Encode(KDF_INFO_KEY_ID);
+const INFO_MANIFEST_MAC_BYTES = utf8Encode(KDF_INFO_MANIFEST_MAC);
 
 export type InvalidIdentityReason = 'prefix' | 'checksum' | 'length';
 
@@ -134,26 +141,25 @@ async function hkdfBaseKey(seed: Uint8Array): Promise<CryptoKey> {
 export async function deriveKeyId(seed: Uint8Array): Promise<string> {
   const base = await hkdfBaseKey(seed);
   const bits = await crypto.subtle.deriveBits(
-    { name: 'HKDF', hash: 'SHA-256', salt: KDF_SALT, info: INFO_KEY_ID },
+    { name: 'HKDF', hash: 'SHA-256', salt: SALT_BYTES, info: INFO_KEY_ID_BYTES },
     base,
-    64,
+    KEY_ID_BYTES * 8,
   );
   return toHex(new Uint8Array(bits));
 }
 
 /**
- * The manifest MAC key: HKDF (same salt, info = "manifest-mac") -> HMAC SHA-256, 256-bit.
- * The extension always keeps it non-extractable (the default). `extractable = true` exists only so
- * tests, and the CLI (which must compute the same MAC from the seed without a browser's key store),
- * can export the raw bytes and check them against an independent HMAC; the worker never passes it.
+ * The manifest MAC key: HKDF (same salt, info = "manifest-mac") -> HMAC SHA-256, 256-bit, never
+ * extractable. Whoever needs to check it (tests, the format vector) signs known data with it and
+ * compares with an independent HKDF + HMAC; the CLI signs with it like the extension does.
  */
-export async function deriveMacKey(seed: Uint8Array, extractable = false): Promise<CryptoKey> {
+export async function deriveMacKey(seed: Uint8Array): Promise<CryptoKey> {
   const base = await hkdfBaseKey(seed);
   return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: KDF_SALT, info: INFO_MANIFEST_MAC },
+    { name: 'HKDF', hash: 'SHA-256', salt: SALT_BYTES, info: INFO_MANIFEST_MAC_BYTES },
     base,
     { name: 'HMAC', hash: 'SHA-256', length: 256 },
-    extractable,
+    false,
     ['sign', 'verify'],
   );
 }

@@ -11,7 +11,7 @@ import { expand } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex, utf8Encode } from './bytes';
-import { deriveKeyId, DIGIT_COUNT, GROUP_SIZE } from './keys';
+import { deriveKeyId, DIGIT_COUNT, GROUP_SIZE, KDF_INFO_KEY_ID, KDF_SALT, KEY_ID_BYTES } from './keys';
 
 export interface TypoHit {
   /** 1-based group (of 16 groups of 4) that looks wrong; for a swap across groups, the first. */
@@ -25,16 +25,16 @@ export interface TypoHit {
   seed: Uint8Array;
 }
 
-// Must equal keys.ts: salt "chatseal.app/v1", info "key-id", 8 bytes (tests compare both).
-const SALT = utf8Encode('chatseal.app/v1');
-const INFO = utf8Encode('key-id');
+// The key id's own HKDF inputs (keys.ts); each hit is still confirmed with deriveKeyId.
+const SALT = utf8Encode(KDF_SALT);
+const INFO = utf8Encode(KDF_INFO_KEY_ID);
 let saltState: ReturnType<typeof hmac.create> | undefined;
 
 /** Synchronous key id for the search loop; HKDF-extract with the salt's HMAC state reused. */
 export function keyIdSync(seed: Uint8Array): string {
   saltState ??= hmac.create(sha256, SALT);
   const prk = saltState.clone().update(seed).digest();
-  return toHex(expand(sha256, prk, INFO, 8));
+  return toHex(expand(sha256, prk, INFO, KEY_ID_BYTES));
 }
 
 function getDigit(seed: Uint8Array, i: number): number {

@@ -11,6 +11,10 @@ import {
   groupDigits,
   identityToSeed,
   InvalidIdentityError,
+  KDF_INFO_KEY_ID,
+  KDF_INFO_MANIFEST_MAC,
+  KDF_SALT,
+  KEY_ID_BYTES,
   seedToDigits,
   seedToIdentity,
   seedToRecipient,
@@ -90,16 +94,16 @@ describe.each(VECTORS)('fixed vector $digits', (v) => {
     expect(Buffer.from(hkdfSync('sha256', v.seed, 'chatseal.app/v1', 'key-id', 8)).toString('hex')).toBe(v.keyId);
   });
 
-  it('MAC key matches an independent HKDF and HMAC', async () => {
-    const key = await deriveMacKey(v.seed, true);
-    const raw = toHex(new Uint8Array(await crypto.subtle.exportKey('raw', key)));
-    expect(raw).toBe(v.macKey);
+  it('MAC key matches an independent HKDF and HMAC (signing known data with the non-extractable key)', async () => {
     expect(Buffer.from(hkdfSync('sha256', v.seed, 'chatseal.app/v1', 'manifest-mac', 32)).toString('hex')).toBe(
       v.macKey,
     );
-    const msg = utf8Encode('manifest');
-    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, msg));
-    expect(toHex(mac)).toBe(createHmac('sha256', Buffer.from(v.macKey, 'hex')).update(msg).digest('hex'));
+    const key = await deriveMacKey(v.seed);
+    for (const msg of [new Uint8Array(0), utf8Encode('manifest'), new Uint8Array(200_000).fill(7)]) {
+      const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, msg));
+      expect(toHex(mac)).toBe(createHmac('sha256', Buffer.from(v.macKey, 'hex')).update(msg).digest('hex'));
+      expect(await crypto.subtle.verify('HMAC', key, mac, msg)).toBe(true);
+    }
   });
 });
 
@@ -113,11 +117,21 @@ describe('MAC key', () => {
     await expect(crypto.subtle.exportKey('raw', key)).rejects.toThrow();
   });
 
-  it('non-extractable and extractable keys produce the same MAC', async () => {
+  it('has no extractable variant: an extra argument changes nothing', async () => {
+    const derive = deriveMacKey as (seed: Uint8Array, ...rest: unknown[]) => Promise<CryptoKey>;
+    const key = await derive(SEED_F, true);
+    expect(key.extractable).toBe(false);
+    await expect(crypto.subtle.exportKey('raw', key)).rejects.toThrow();
     const msg = utf8Encode('x');
-    const a = await crypto.subtle.sign('HMAC', await deriveMacKey(SEED_F), msg);
-    const b = await crypto.subtle.sign('HMAC', await deriveMacKey(SEED_F, true), msg);
-    expect(toHex(new Uint8Array(a))).toBe(toHex(new Uint8Array(b)));
+    const independent = createHmac('sha256', Buffer.from(hkdfSync('sha256', SEED_F, KDF_SALT, KDF_INFO_MANIFEST_MAC, 32)));
+    expect(toHex(new Uint8Array(await crypto.subtle.sign('HMAC', key, msg)))).toBe(independent.update(msg).digest('hex'));
+  });
+});
+
+describe('KDF constants', () => {
+  it('are the strings FORMAT.md names, and the key id uses them', async () => {
+    expect([KDF_SALT, KDF_INFO_KEY_ID, KDF_INFO_MANIFEST_MAC, KEY_ID_BYTES]).toEqual(['chatseal.app/v1', 'key-id', 'manifest-mac', 8]);
+    expect(await deriveKeyId(SEED_F)).toBe(Buffer.from(hkdfSync('sha256', SEED_F, KDF_SALT, KDF_INFO_KEY_ID, KEY_ID_BYTES)).toString('hex'));
   });
 });
 
