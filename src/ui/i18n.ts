@@ -1,38 +1,13 @@
-// The one way UI code reads user-facing text: t(messageKey, substitutions). In the extension the text
-// comes from browser.i18n (public/_locales/<lang>/messages.json). Unit tests run without a real
-// i18n API, so there the same English messages.json is read and its placeholders applied the way
-// browsers do, and tests see the real words. The fallback is compiled out of production bundles.
+// The one way UI code reads user-facing text: t(messageKey, substitutions), from browser.i18n
+// (public/_locales/<lang>/messages.json). Unit tests give WXT's fake browser the same English file
+// (test/setup/i18n.ts), so this module has no test-only path.
 import { browser } from 'wxt/browser';
-import englishMessages from '../../public/_locales/en/messages.json';
+import type englishMessages from '../../public/_locales/en/messages.json';
 
-type Messages = typeof englishMessages;
-export type MessageKey = keyof Messages;
-
-interface MessageEntry {
-  message: string;
-  placeholders?: Record<string, { content: string }>;
-}
-
-const testMessages: Record<string, MessageEntry> | null =
-  import.meta.env.MODE === 'test' ? (englishMessages as Record<string, MessageEntry>) : null;
-
-/** Applies chrome.i18n's substitution rules: $name$ placeholders whose content names $1…$9. */
-export function formatMessage(entry: MessageEntry, substitutions: readonly string[]): string {
-  const fill = (text: string) => text.replace(/\$(\d)/gu, (_m, n: string) => substitutions[Number(n) - 1] ?? '');
-  const named = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/gu, (match, name: string) => {
-    const placeholder = entry.placeholders?.[name.toLowerCase()];
-    return placeholder ? fill(placeholder.content) : match;
-  });
-  return named.replace(/\$\$/gu, '$');
-}
+export type MessageKey = keyof typeof englishMessages;
 
 export function t(key: MessageKey, substitutions?: string | readonly string[]): string {
   const subs = substitutions === undefined ? [] : typeof substitutions === 'string' ? [substitutions] : substitutions;
-  if (testMessages) {
-    const entry = testMessages[key];
-    if (!entry) throw new Error(`missing message ${key}`);
-    return formatMessage(entry, subs);
-  }
   const text = browser.i18n.getMessage(key, [...subs]);
   // A missing key yields ''; showing the key makes the gap visible instead of a blank control.
   return text || key;
@@ -47,7 +22,6 @@ export function tCount(base: CountedMessage, count: number, more: readonly strin
   const category = pluralRules.select(count);
   const subs = [formatNumber(count), ...more];
   const specific = `${base}_${category}` as MessageKey;
-  if (testMessages) return t(specific in testMessages ? specific : (`${base}_other` as MessageKey), subs);
   const text = browser.i18n.getMessage(specific, subs);
   return text || t(`${base}_other` as MessageKey, subs);
 }
