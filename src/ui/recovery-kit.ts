@@ -3,15 +3,12 @@
 // the key, and how to open a backup with or without ChatSeal. It is built in the options page from
 // what the worker shows during setup; the key is never stored, so the kit exists only then.
 import { renderSVG } from 'uqr';
+import { escapeHtml } from '../export/render/escape';
 import type { PendingKeyView } from '../messaging/protocol';
 import { formatKeyId } from './components';
 import { formatDate, t, type MessageKey } from './i18n';
 
 export type RecoveryKitInput = Pick<PendingKeyView, 'digits' | 'groups' | 'identity' | 'keyId' | 'keyType' | 'createdAt'>;
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** What the QR code holds: the 64 digits in upper case, which QR's compact alphanumeric mode encodes. */
 export function recoveryKitQrText(digits: string): string {

@@ -3,6 +3,7 @@
 // own direction, light and dark by prefers-color-scheme. Media shows only where the caller maps
 // an attachment's backup path to a URL (a data: or blob: URL, or a relative path).
 import type { Attachment, AttachmentStatus, ChatExport, Message } from '../types';
+import { escapeHtml } from './escape';
 
 export interface HtmlLabels {
   /** `{n}` is replaced by the number. */
@@ -52,12 +53,6 @@ export interface HtmlOptions {
   labels?: Partial<HtmlLabels>;
   /** BCP 47 language of the labels; the chat itself may be in any language. */
   lang?: string;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"]+/g;

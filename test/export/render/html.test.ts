@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, URL as NodeURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderHtml } from '../../../src/export/render/html';
+import { renderHtml } from '../../../src/export/render/html';
 import type { ChatExport, Message } from '../../../src/export/types';
 
 const FIXTURES = fileURLToPath(new NodeURL('../../fixtures/whatsapp/', import.meta.url));
@@ -176,9 +176,5 @@ describe('renderHtml', () => {
       '14: 21/09/2026, 14:10 - ',
     ]);
     expect(parse(renderHtml(fixture('sample-android'))).querySelector('section')).toBeNull();
-  });
-
-  it('escapes the five HTML metacharacters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 });
