@@ -72,10 +72,17 @@ export function formatKeyId(keyId: string): string {
  * Moves focus to the page's step heading (the first h2 in main) whenever `step` changes, so
  * keyboard and screen reader users start at the top of the new step. null: nothing to focus yet.
  * The heading gets tabindex=-1 (focusable by script only); theme.css draws no ring for that focus.
+ * `target` (a selector) names a control to focus instead when the page was opened for it (e.g.
+ * the popup's "Check my key"); without a match the heading is focused.
  */
-export function useStepFocus(step: string | null): void {
+export function useStepFocus(step: string | null, target?: string): void {
   useEffect(() => {
     if (step === null) return;
+    const control = target ? document.querySelector<HTMLElement>(target) : null;
+    if (control) {
+      control.focus();
+      return;
+    }
     const heading = document.querySelector<HTMLElement>('main h2');
     if (!heading) return;
     heading.setAttribute('tabindex', '-1');

@@ -17,11 +17,14 @@ export interface NewPassword {
 
 export const EMPTY_PASSWORD: NewPassword = { password: '', confirm: '', generated: false };
 
-/** Why a new password cannot be used yet, or null. Re-evaluates, so it never trusts a stale meter. */
+/**
+ * Why a new password cannot be used yet, or null. Re-evaluates, so it never trusts a stale meter.
+ * A weak one is refused in a few words: the reason is the meter's sentence, shown once, there.
+ */
 export async function newPasswordProblem(value: NewPassword): Promise<string | null> {
   if (value.password.length === 0) return t('passwordEmpty');
   const strength = await evaluatePassword(value.password, value.generated);
-  if (!strength.acceptable) return strength.text;
+  if (!strength.acceptable) return t('passwordRefusedWeak');
   if (value.confirm !== value.password) return t('passwordMismatch');
   return null;
 }

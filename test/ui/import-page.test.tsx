@@ -37,6 +37,25 @@ function pick(name: string, fixture: string) {
 }
 
 describe('import page', () => {
+  it('names the short "reading the file" step with a heading, and moves focus to it', async () => {
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Choose a WhatsApp export' });
+    let release!: () => void;
+    const bytes = readFileSync('test/fixtures/whatsapp/sample-android.txt');
+    const file = new File([bytes], 'WhatsApp Chat.txt');
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    vi.spyOn(file, 'arrayBuffer').mockImplementation(async () => {
+      await gate;
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    });
+    fireEvent.change(screen.getByLabelText('WhatsApp export file (.txt or .zip)'), { target: { files: [file] } });
+    const heading = await screen.findByRole('heading', { level: 2, name: 'Reading the file' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    expect(screen.getByRole('progressbar', { name: 'Reading the file…' })).toBeTruthy();
+    release();
+    await screen.findByRole('heading', { name: 'Which one is you?' });
+  });
+
   it('asks who you are, shows the summary, and saves an encrypted backup named by date', async () => {
     const downloads = captureDownloads();
     render(<ImportApp />);

@@ -238,7 +238,12 @@ describe('password setup', () => {
     expect(meter.tagName).toBe('METER');
     expect(Number(meter.getAttribute('value'))).toBeLessThan(Number(meter.getAttribute('high')));
     fireEvent.click(screen.getByRole('button', { name: 'Turn on backups' }));
-    expect((await screen.findByRole('alert', undefined, SLOW)).textContent).toMatch(/^Too weak/);
+    // The refusal names the verdict and where the reason is; the reason itself is shown once.
+    expect((await screen.findByRole('alert', undefined, SLOW)).textContent).toBe(
+      'Choose a stronger password: this one is too weak (why is under the strength meter).',
+    );
+    expect(screen.getAllByText(/Too weak for a key file that could be stolen/)).toHaveLength(1);
+    expect(document.body.textContent!.split('This one could be guessed in').length - 1).toBe(1);
     expect(fake.callsOf('key.setupWithPassword')).toHaveLength(0);
 
     const strong = 'my grandmother kept eleven blue herons by the old mill pond';
@@ -305,6 +310,22 @@ describe('I already have a key', () => {
     expect(fake.callsOf('key.setupExisting')).toEqual([{ keyText: GROUPS.join(' ').toUpperCase(), keyType: 'classic' }]);
   });
 
+  it('the key type choice says nothing of age versions outside its "What is the difference?" disclosure', async () => {
+    await startSetup(/I already have a key/);
+    const heading = await screen.findByRole('heading', { name: 'Use your existing key' });
+    const step = heading.closest('section')!;
+    const help = within(step).getByText('What is the difference?').closest('details')!;
+    expect(help.open).toBe(false);
+    expect(help.textContent).toMatch(/age 1\.3 or later/);
+    // Outside the disclosure: no "age 1.3", no version talk in the radios' hints.
+    const outside = [...step.querySelectorAll('p, label, legend')].filter((el) => !help.contains(el));
+    for (const el of outside) expect(el.textContent, el.outerHTML).not.toMatch(/age 1\.3|older versions of the age tool/);
+    expect(screen.getByText(/If you are not sure, keep Post-quantum\./)).toBeTruthy();
+    // The radios keep the names the UI map gives them.
+    expect(screen.getByRole('radio', { name: 'Post-quantum (recommended)' })).toBeTruthy();
+    expect(screen.getByRole('radio', { name: 'Classic (works with age 1.1)' })).toBeTruthy();
+  });
+
   it('selects the type an age identity carries', async () => {
     fake.on('key.previewExisting', () => ({ ok: true, keyId: KEY_ID, keyType: 'classic' }));
     await startSetup(/I already have a key/);
@@ -333,24 +354,81 @@ describe('managing a key', () => {
     expect(fake.callsOf('key.check')).toEqual([{ keyText: DIGITS }]);
   });
 
-  it('says the recovery kit can only be made while the key is shown', async () => {
+  it('says in plain text that the recovery kit can only be made while a key is shown, and what to do instead', async () => {
     fake.state = configuredState();
     render(<OptionsApp />);
-    await screen.findByRole('heading', { name: 'Backup key' });
-    expect(screen.getByText(/a recovery kit can only be made while the key is shown during setup/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Download recovery kit' }) as HTMLButtonElement).disabled).toBe(true);
+    await screen.findByRole('heading', { name: 'Recovery kit' });
+    expect(screen.getByText(/a recovery kit can only be made while a key is shown: when it is set up, or when you rotate/)).toBeTruthy();
+    expect(screen.getByText(/Use “Check my key” above .* Use “Rotate key” to make a new key and save its kit\./)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Download recovery kit' })).toBeNull();
   });
 
-  it('saves the reminder and Advanced settings', async () => {
+  it('password mode: the recovery kit section explains there is none, with no button', async () => {
+    fake.state = configuredState({ mode: 'password' });
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Recovery kit' });
+    expect(screen.getByText(/A recovery kit is made only for a 64-digit key/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Download recovery kit' })).toBeNull();
+  });
+
+  it('saves the reminder and Advanced settings, each saying "Saved." beside its own control', async () => {
     fake.state = configuredState();
     render(<OptionsApp />);
     await screen.findByRole('heading', { name: 'Backup key' });
-    fireEvent.click(screen.getByRole('checkbox', { name: 'Remind me every two weeks to check my key' }));
+    const reminder = screen.getByRole('checkbox', { name: 'Remind me every two weeks to check my key' });
+    fireEvent.click(reminder);
     await waitFor(() => expect(fake.callsOf('settings.set')).toEqual([{ reminderEnabled: false }]));
+    const row = reminder.closest('.setting-row') as HTMLElement;
+    await waitFor(() => expect(within(row).getByRole('status').textContent).toBe('Saved.'));
+    expect(within(row).getByRole('status').closest('[aria-live="polite"]')).toBeTruthy();
+    // Only there: not at the top of the page, not beside the other settings.
+    expect(screen.getAllByText('Saved.')).toHaveLength(1);
+    // The reminder decides whether a check is due: the state is read again.
+    await waitFor(() => expect(fake.callsOf('key.getState').length).toBeGreaterThanOrEqual(2));
+
     expect((screen.getByLabelText('Age recipient (for experts)') as HTMLInputElement).value).toBe('age1pq1examplerecipient');
-    fireEvent.change(screen.getByLabelText('Forget an unlocked key after'), { target: { value: '30' } });
+    const timeout = screen.getByLabelText('Forget an unlocked key after');
+    fireEvent.change(timeout, { target: { value: '30' } });
+    await waitFor(() => expect(within(timeout.closest('.setting-row') as HTMLElement).getByRole('status').textContent).toBe('Saved.'));
     fireEvent.click(screen.getByRole('radio', { name: /Classic/ }));
-    await waitFor(() => expect(fake.callsOf('settings.set')).toEqual([{ reminderEnabled: false }, { unlockTimeoutMinutes: 30 }, { newKeyType: 'classic' }]));
+    const group = screen.getByRole('group', { name: 'Key type for new keys' });
+    await waitFor(() => expect(within(group).getByRole('status').textContent).toBe('Saved.'));
+    expect(fake.callsOf('settings.set')).toEqual([{ reminderEnabled: false }, { unlockTimeoutMinutes: 30 }, { newKeyType: 'classic' }]);
+  });
+
+  it('a setting that was not saved says so beside its control', async () => {
+    fake.state = configuredState();
+    fake.on('settings.set', () => {
+      throw new Error('disk full');
+    });
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    const reminder = screen.getByRole('checkbox', { name: 'Remind me every two weeks to check my key' });
+    fireEvent.click(reminder);
+    const alert = await within(reminder.closest('.setting-row') as HTMLElement).findByRole('alert');
+    expect(alert.textContent).toContain('disk full');
+    expect(screen.queryByText('Saved.')).toBeNull();
+  });
+
+  it.each(['key', 'password'] as const)('opened for a check (#check, %s): the check form is open and its field has focus', async (mode) => {
+    fake.state = configuredState({ mode, reminderDue: true });
+    window.location.hash = '#check';
+    try {
+      render(<OptionsApp />);
+      const form = await screen.findByRole('form', { name: mode === 'key' ? 'Check my key' : 'Check my password' });
+      const field = within(form).getByLabelText(mode === 'key' ? 'Your 64-digit key' : 'Your password');
+      await waitFor(() => expect(document.activeElement).toBe(field));
+    } finally {
+      window.location.hash = '';
+    }
+  });
+
+  it('without #check, the check form starts closed and focus is on the heading', async () => {
+    fake.state = configuredState({ reminderDue: true });
+    render(<OptionsApp />);
+    const heading = await screen.findByRole('heading', { name: 'Backup key' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    expect(screen.queryByRole('form', { name: 'Check my key' })).toBeNull();
   });
 
   it('turns off only after DELETE is typed', async () => {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PopupApp } from '../../src/ui/popup/PopupApp';
@@ -43,6 +43,33 @@ describe('popup', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Encrypt an export file…' }));
     await waitFor(() => expect(create).toHaveBeenCalledWith({ url: fakeBrowser.runtime.getURL('/import.html') }));
     expect(close).toHaveBeenCalled();
+  });
+
+  it.each([
+    ['key', 'Time to check your 64-digit key', 'Check my key'],
+    ['password', 'Time to check your password', 'Check my password'],
+  ] as const)('%s mode, check due: a banner whose button opens the options page at the check', async (mode, text, button) => {
+    const create = vi.spyOn(fakeBrowser.tabs, 'create');
+    fake.state = configuredState({ mode, reminderDue: true });
+    render(<PopupApp />);
+    const banner = await screen.findByTestId('popup-reminder');
+    expect(banner.getAttribute('role')).toBe('status');
+    expect(banner.textContent).toContain(text);
+    fireEvent.click(within(banner).getByRole('button', { name: button }));
+    await waitFor(() => expect(create).toHaveBeenCalledWith({ url: fakeBrowser.runtime.getURL('/options.html#check') }));
+    expect(close).toHaveBeenCalled();
+  });
+
+  it('no banner while no check is due, or without a key', async () => {
+    fake.state = configuredState({ reminderDue: false });
+    render(<PopupApp />);
+    await screen.findByTestId('popup-key-status');
+    expect(screen.queryByTestId('popup-reminder')).toBeNull();
+    cleanup();
+    fake.state = { configured: false, pendingSetup: false };
+    render(<PopupApp />);
+    await screen.findByRole('button', { name: 'Set up your backup key' });
+    expect(screen.queryByTestId('popup-reminder')).toBeNull();
   });
 
   it('opens the options page from Settings', async () => {

@@ -96,7 +96,11 @@ export function ImportApp() {
       body = <PickFile error={step.error} onFile={(f) => void pickFile(f)} />;
       break;
     case 'reading':
-      body = <ProgressBar label={t('importReading')} value={null} />;
+      body = (
+        <Step heading={t('importReadingHeading')} busy>
+          <ProgressBar label={t('importReading')} value={null} />
+        </Step>
+      );
       break;
     case 'who':
       body = (

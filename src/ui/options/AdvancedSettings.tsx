@@ -5,16 +5,20 @@ import type { KeyStateView, Settings } from '../../messaging/protocol';
 import { formatKeyId } from '../components';
 import { t, tCount } from '../i18n';
 import { KeyTypeChoice } from './KeyTypeChoice';
+import { SaveNote, useSettingSave, type SaveSettings } from './SaveNote';
 
 export const UNLOCK_TIMEOUT_CHOICES = [5, 15, 30, 60] as const;
 
 export function AdvancedSettings(props: {
   state: Extract<KeyStateView, { configured: true }>;
   settings: Settings;
-  onChange: (patch: Partial<Settings>) => void;
+  onChange: SaveSettings;
 }) {
   const recipientId = useId();
   const timeoutId = useId();
+  const timeoutHintId = useId();
+  const timeout = useSettingSave(props.onChange);
+  const keyType = useSettingSave(props.onChange);
   const { state, settings } = props;
   const choices: number[] = [...UNLOCK_TIMEOUT_CHOICES];
   if (!choices.includes(settings.unlockTimeoutMinutes)) choices.push(settings.unlockTimeoutMinutes);
@@ -41,25 +45,33 @@ export function AdvancedSettings(props: {
       )}
       <div class="field">
         <label for={timeoutId}>{t('unlockTimeoutLabel')}</label>
-        <select
-          id={timeoutId}
-          value={String(settings.unlockTimeoutMinutes)}
-          onChange={(e) => props.onChange({ unlockTimeoutMinutes: Number(e.currentTarget.value) })}
-        >
-          {choices.map((m) => (
-            <option key={m} value={String(m)}>
-              {tCount('minutes', m)}
-            </option>
-          ))}
-        </select>
-        <span class="hint">{t('unlockTimeoutHint')}</span>
+        <div class="setting-row">
+          <select
+            id={timeoutId}
+            aria-describedby={timeoutHintId}
+            value={String(settings.unlockTimeoutMinutes)}
+            onChange={(e) => timeout.save({ unlockTimeoutMinutes: Number(e.currentTarget.value) })}
+          >
+            {choices.map((m) => (
+              <option key={m} value={String(m)}>
+                {tCount('minutes', m)}
+              </option>
+            ))}
+          </select>
+          <SaveNote outcome={timeout.outcome} />
+        </div>
+        <span class="hint" id={timeoutHintId}>
+          {t('unlockTimeoutHint')}
+        </span>
       </div>
       <KeyTypeChoice
         name="new-key-type"
         legend={t('newKeyTypeLegend')}
         value={settings.newKeyType}
-        onChange={(newKeyType) => props.onChange({ newKeyType })}
-      />
+        onChange={(newKeyType) => keyType.save({ newKeyType })}
+      >
+        <SaveNote outcome={keyType.outcome} />
+      </KeyTypeChoice>
     </details>
   );
 }

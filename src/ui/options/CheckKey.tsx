@@ -3,7 +3,10 @@ import type { KeyMode } from '../../messaging/protocol';
 import { t } from '../i18n';
 import { ProveSecret } from './ProveSecret';
 
-export function CheckKey(props: { mode: KeyMode; onChecked: () => void }) {
+/** The check form's field, for a page opened to check the key (OPTIONS_CHECK_HASH). */
+export const CHECK_FIELD_SELECTOR = '.check-key .disclosure-panel textarea, .check-key .disclosure-panel input';
+
+export function CheckKey(props: { mode: KeyMode; onChecked: () => void; initiallyOpen?: boolean }) {
   const isKey = props.mode === 'key';
   return (
     <ProveSecret
@@ -14,6 +17,7 @@ export function CheckKey(props: { mode: KeyMode; onChecked: () => void }) {
       label={isKey ? t('yourKeyLabel') : t('yourPasswordLabel')}
       submit={t('check')}
       emptyPassword={t('passwordEmpty')}
+      initiallyOpen={props.initiallyOpen}
       onProved={() => {
         props.onChecked();
         return { ok: true, text: isKey ? t('checkKeyOk') : t('checkPasswordOk') };

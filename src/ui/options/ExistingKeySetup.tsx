@@ -94,7 +94,18 @@ export function ExistingKeySetup(props: { defaultKeyType: KeyType; onDone: (keyI
           value={keyType}
           onChange={setKeyType}
           disabled={form.busy}
-        />
+          versionHints={false}
+        >
+          <details class="help">
+            <summary>{t('keyTypesHelp')}</summary>
+            <p class="hint">
+              <strong>{t('keyTypePq')}:</strong> {t('keyTypePqHint')}
+            </p>
+            <p class="hint">
+              <strong>{t('keyTypeClassic')}:</strong> {t('keyTypeClassicHint')}
+            </p>
+          </details>
+        </KeyTypeChoice>
         <OutcomeNotice outcome={form.outcome} />
         <FormActions submit={t('useThisKey')} busy={form.busy} onBack={props.onBack} />
       </form>

@@ -204,6 +204,7 @@ function ShowAndConfirm(props: {
         </button>
       </div>
       <p class="hint">{t('keySetupKitOnlyNow')}</p>
+      <p class="hint">{t('keySetupTimeLimit')}</p>
       <div aria-live="polite">{status && <p>{status}</p>}</div>
 
       <form onSubmit={confirm}>

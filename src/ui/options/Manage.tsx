@@ -8,6 +8,7 @@ import { ChangePassword } from './ChangePassword';
 import { CheckKey } from './CheckKey';
 import { KeyFileButton } from './KeyFileButton';
 import { RotateStart } from './RotateStart';
+import { SaveNote, useSettingSave, type SaveSettings } from './SaveNote';
 import { TurnOff } from './TurnOff';
 
 type Configured = Extract<KeyStateView, { configured: true }>;
@@ -15,16 +16,20 @@ type Configured = Extract<KeyStateView, { configured: true }>;
 export function Manage(props: {
   state: Configured;
   settings: Settings;
-  onSettingsChange: (patch: Partial<Settings>) => void;
+  /** Saves a settings change; rejects when it was not saved (the control says so). */
+  onSettingsChange: SaveSettings;
   onChecked: () => void;
   onRotateProved: (current: KeySecret) => void;
   onTurnedOff: () => void;
   /** Rotate key starts open (a resumed rotation's new key was discarded: prove the key again). */
   rotateOpen: boolean;
+  /** Check my key starts open (the page was opened for it, e.g. from the popup's reminder). */
+  checkOpen?: boolean;
 }) {
   const { state, settings } = props;
   const isKey = state.mode === 'key';
   const due = state.reminderDue;
+  const reminder = useSettingSave(props.onSettingsChange);
   return (
     <>
       {due && (
@@ -51,31 +56,33 @@ export function Manage(props: {
           <dd>{state.lastCheckedAt ? formatDateTime(state.lastCheckedAt) : t('never')}</dd>
         </dl>
 
-        <CheckKey mode={state.mode} onChecked={props.onChecked} />
+        <CheckKey mode={state.mode} onChecked={props.onChecked} initiallyOpen={props.checkOpen} />
 
-        <label class="choice">
-          <input
-            type="checkbox"
-            checked={settings.reminderEnabled}
-            onChange={(e) => props.onSettingsChange({ reminderEnabled: e.currentTarget.checked })}
-          />
-          {isKey ? t('reminderSettingKey') : t('reminderSettingPassword')}
-        </label>
+        <div class="setting-row">
+          <label class="choice">
+            <input
+              type="checkbox"
+              checked={settings.reminderEnabled}
+              onChange={(e) => reminder.save({ reminderEnabled: e.currentTarget.checked })}
+            />
+            {isKey ? t('reminderSettingKey') : t('reminderSettingPassword')}
+          </label>
+          <SaveNote outcome={reminder.outcome} />
+        </div>
 
         {!isKey && <ChangePassword />}
 
         <RotateStart mode={state.mode} onProved={props.onRotateProved} initiallyOpen={props.rotateOpen} />
 
         <h3>{t('recoveryKitHeading')}</h3>
-        <p>{isKey ? t('recoveryKitOnlyDuringSetup') : t('recoveryKitPasswordMode')}</p>
-        <div class="actions">
-          <button type="button" disabled aria-describedby="kit-unavailable">
-            {t('downloadRecoveryKit')}
-          </button>
-        </div>
-        <p id="kit-unavailable" class="hint">
-          {t('recoveryKitUnavailable')}
-        </p>
+        {isKey ? (
+          <>
+            <p>{t('recoveryKitManageKey')}</p>
+            <p class="hint">{t('recoveryKitManageKeyNext')}</p>
+          </>
+        ) : (
+          <p>{t('recoveryKitPasswordMode')}</p>
+        )}
 
         {!isKey && (
           <>

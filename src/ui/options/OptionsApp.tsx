@@ -8,6 +8,8 @@ import { Notice, Page, useStepFocus } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
 import { BackupsOn } from './BackupsOn';
+import { CHECK_FIELD_SELECTOR } from './CheckKey';
+import { wantsCheck } from './links';
 import { KeySetup } from './KeySetup';
 import { Manage } from './Manage';
 import { SetupFlow, type SetupMethod } from './SetupFlow';
@@ -35,6 +37,8 @@ export function OptionsApp() {
   const [state, setState] = useState<KeyStateView | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Opened for "Check my key" (the popup's reminder): the first manage view opens that form.
+  const [checkRequested, setCheckRequested] = useState(() => wantsCheck(location.hash));
 
   async function refresh(): Promise<KeyStateView> {
     const [nextState, nextSettings] = await Promise.all([callWorker('key.getState', {}), callWorker('settings.get', {})]);
@@ -49,7 +53,10 @@ export function OptionsApp() {
       .then(setView, (e: unknown) => setView({ name: 'failed', message: errorText(e) }));
   }, []);
 
-  useStepFocus(view.name === 'loading' ? null : view.name);
+  useStepFocus(view.name === 'loading' ? null : view.name, checkRequested && view.name === 'manage' ? CHECK_FIELD_SELECTOR : undefined);
+  useEffect(() => {
+    if (view.name !== 'loading' && view.name !== 'manage') setCheckRequested(false);
+  }, [view.name]);
 
   async function finishSetup(method: SetupMethod, rotated: boolean) {
     try {
@@ -64,13 +71,12 @@ export function OptionsApp() {
     }
   }
 
-  async function changeSettings(patch: Partial<Settings>) {
-    try {
-      setSettings(await callWorker('settings.set', patch));
-      setNotice(t('settingsSaved'));
-    } catch (e) {
-      setNotice(errorText(e));
-    }
+  /** Saves a settings change; the control that made it says "Saved." (or why not) beside itself. */
+  async function changeSettings(patch: Partial<Settings>): Promise<void> {
+    setNotice(null);
+    setSettings(await callWorker('settings.set', patch));
+    // The reminder setting decides whether a check is due.
+    if ('reminderEnabled' in patch || 'reminderIntervalDays' in patch) await refresh();
   }
 
   async function afterTurnOff() {
@@ -135,7 +141,7 @@ export function OptionsApp() {
           <Manage
             state={state}
             settings={settings}
-            onSettingsChange={(patch) => void changeSettings(patch)}
+            onSettingsChange={changeSettings}
             onChecked={() => void refresh()}
             onRotateProved={(current) => {
               setNotice(null);
@@ -143,6 +149,7 @@ export function OptionsApp() {
             }}
             onTurnedOff={() => void afterTurnOff()}
             rotateOpen={view.rotateOpen ?? false}
+            checkOpen={checkRequested}
           />
         ) : (
           <p role="status">{t('loading')}</p>

@@ -7,6 +7,7 @@ import type { KeyStateView } from '../../messaging/protocol';
 import { formatKeyId, Notice, Step } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
+import { OPTIONS_CHECK_HASH } from '../options/links';
 
 /** Opens an extension page in a new tab and closes the popup (a file dialog would close it anyway). */
 export async function openPageInTab(path: '/import.html'): Promise<void> {
@@ -16,6 +17,12 @@ export async function openPageInTab(path: '/import.html'): Promise<void> {
 
 export async function openOptions(): Promise<void> {
   await browser.runtime.openOptionsPage();
+  window.close();
+}
+
+/** The options page with "Check my key" open (OPTIONS_CHECK_HASH), in a new tab. */
+export async function openCheckKey(): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL(`/options.html${OPTIONS_CHECK_HASH}`) });
   window.close();
 }
 
@@ -46,6 +53,7 @@ export function PopupApp() {
             </div>
           </Step>
         )}
+        {state?.configured && state.reminderDue && <ReminderBanner mode={state.mode} />}
         {state?.configured && (
           <Step heading={t('backupsOnHeading')}>
             <p class="popup-status" data-testid="popup-key-status">
@@ -65,6 +73,24 @@ export function PopupApp() {
           {t('encryptExportFile')}
         </button>
       </footer>
+    </div>
+  );
+}
+
+/** A check is due (the toolbar shows "!"): say so, and go straight to the check. */
+function ReminderBanner(props: { mode: 'key' | 'password' }) {
+  const isKey = props.mode === 'key';
+  return (
+    <div class="notice warning" role="status" data-testid="popup-reminder">
+      <p>
+        <strong>{isKey ? t('popupReminderKey') : t('popupReminderPassword')}</strong>
+      </p>
+      <p>{t('popupReminderText')}</p>
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => void openCheckKey()}>
+          {isKey ? t('checkMyKey') : t('checkMyPassword')}
+        </button>
+      </div>
     </div>
   );
 }
