@@ -140,6 +140,22 @@ export class OptionsPage {
     await expect(this.page.getByRole('heading', { name: 'Backup key' })).toBeVisible();
   }
 
+  /**
+   * Manage view: "Rotate key" to a new 64-digit key, up to the new key's screen. Types the current
+   * key, continues past "Choose your new key", and returns the new key's groups as shown.
+   */
+  async rotateToNewKey(currentKey: string): Promise<string[]> {
+    const page = this.page;
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    const form = page.getByRole('form', { name: 'Rotate key' });
+    await form.getByLabel('Your current 64-digit key').fill(currentKey);
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('heading', { name: 'Choose your new key' })).toBeVisible({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('heading', { name: 'Your 64-digit key' })).toBeVisible({ timeout: 30_000 });
+    return this.readKeyGroups();
+  }
+
   /** Manage view: the key id and, under Advanced, the age recipient. */
   async readManagedKey(): Promise<{ keyId: string; recipient: string; keyTypeText: string }> {
     const page = this.page;
