@@ -59,7 +59,7 @@ export interface KeyState {
   reminderDueAt?: string;
 }
 
-/** A freshly made 64-digit key, shown once, held in the session until confirmed. */
+/** A freshly made 64-digit key, shown once, held in the session until confirmed (PENDING_LIFETIME_MS at most). */
 export interface PendingKeyView {
   digits: string;
   groups: string[];
