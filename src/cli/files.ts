@@ -252,7 +252,12 @@ export async function writeStreamAtomically(target: string, stream: ReadableStre
  */
 export function entryFile(path: string, options: { gunzip?: boolean } = {}): EntryWriter {
   const head: Transform = options.gunzip === true ? createGunzip() : new PassThrough();
-  const done = pipeline(head, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  // pipeline() settles as soon as one stream fails, while the file may still be opening or closing;
+  // the caller removes the temporary folder right after a failure, so every path out of here
+  // waits until the file descriptor is closed (else the removal races a file still being created).
+  const fileClosed = new Promise<void>((resolve) => file.once('close', () => resolve()));
+  const done = pipeline(head, file);
   let failure: unknown = null;
   const failed = done.then(
     () => undefined,
@@ -260,23 +265,26 @@ export function entryFile(path: string, options: { gunzip?: boolean } = {}): Ent
       failure = e;
     },
   );
-  const fail = (e: unknown): never => {
+  const fail = async (e: unknown): Promise<never> => {
+    await fileClosed;
     const errno = e as NodeJS.ErrnoException;
     throw typeof errno?.syscall === 'string' ? ioError(e, path, 'write') : e;
   };
   return {
     async write(chunk) {
-      if (failure !== null) fail(failure);
+      if (failure !== null) await fail(failure);
       if (!head.write(chunk)) await Promise.race([once(head, 'drain'), failed]);
-      if (failure !== null) fail(failure);
+      if (failure !== null) await fail(failure);
     },
     async close() {
       head.end();
       await done.catch(fail);
+      await fileClosed;
     },
     async abort(reason) {
       head.destroy(reason instanceof Error ? reason : new Error(String(reason)));
       await failed;
+      await fileClosed;
     },
   };
 }

@@ -73,4 +73,21 @@ describe('entryFile', () => {
     await stopped.abort!(new Error('the file changed between reads'));
     await expect(stopped.write(new Uint8Array(1))).rejects.toThrow('the file changed between reads');
   });
+
+  it('has closed its file by the time a failure or an abort returns, so the folder can be removed at once', async () => {
+    // The CLI removes its temporary folder right after a failure; a file still being opened or
+    // closed would make that removal fail (ENOTEMPTY) and leave partial plaintext behind.
+    for (let round = 0; round < 20; round++) {
+      const sub = mkdtempSync(join(dir, 'round-'));
+      const broken = entryFile(join(sub, 'chat.json'), { gunzip: true });
+      await (async () => {
+        await broken.write(new TextEncoder().encode('not gzip at all'));
+        await broken.close();
+      })().catch(() => undefined);
+      const stopped = entryFile(join(sub, 'media.bin'));
+      await stopped.abort!(new Error('stop'));
+      rmSync(sub, { recursive: true });
+      expect(() => statSync(sub)).toThrow();
+    }
+  });
 });
