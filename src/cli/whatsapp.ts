@@ -1,11 +1,15 @@
 // Reading a WhatsApp export for convert and encrypt, with the extension's own parser
-// (src/export/whatsapp-import.ts), plus what the terminal should hear about it.
+// (src/export/whatsapp-import.ts), plus what the terminal should hear about it. The file is opened
+// as a Blob (fs.openAsBlob), as the import page opens a picked File, so a large .zip is read in
+// slices and never loaded whole.
+import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import type { ChatExport } from '../export/types';
 import { importWhatsAppFile, openWhatsAppFile, type WhatsAppFile } from '../export/whatsapp-import';
 import { listParticipants } from '../export/whatsapp-txt';
 import type { ParsedOptions } from './args';
-import { assertReadableFile, readSmallFile } from './files';
+import { assertReadableFile, ioError } from './files';
+import { nodeSha256 } from './native-crypto';
 
 export interface ParsedExport {
   file: WhatsAppFile;
@@ -19,8 +23,13 @@ function localeFor(options: ParsedOptions): string {
 
 export async function readExport(path: string, options: ParsedOptions): Promise<ParsedExport> {
   await assertReadableFile(path);
-  const bytes = await readSmallFile(path, 'the export');
-  const file = await openWhatsAppFile(bytes, basename(path));
+  let blob: Blob;
+  try {
+    blob = await openAsBlob(path);
+  } catch (e) {
+    throw ioError(e, path, 'read');
+  }
+  const file = await openWhatsAppFile(blob, basename(path), { sha256: nodeSha256 });
   const locale = localeFor(options);
   const me = options.me;
   if (me !== undefined) {

@@ -1,7 +1,10 @@
-// The import page's (and the CLI's) way in: the bytes of the file the user picked, .txt or .zip,
-// become the chat text plus the media beside it, and then a chatseal/1 document. Two steps, so the
-// page can ask "which one is you?" (listParticipants on `text`) between them.
-import { sha256Hex } from '../crypto/bytes';
+// The import page's (and the CLI's) way in: the file the user picked, .txt or .zip, becomes the chat
+// text plus the media beside it, and then a chatseal/1 document. Two steps, so the page can ask
+// "which one is you?" (listParticipants on `text`) between them. The file is a Blob (a picked File,
+// or fs.openAsBlob in the CLI): a zip is never loaded whole (whatsapp-zip.ts), and its SHA-256 for
+// source.file is computed as it streams past.
+import { nobleSha256, type Sha256Factory } from '../age/primitives';
+import { sha256Hex, toHex } from '../crypto/bytes';
 import type { ChatExport, Warning } from './types';
 import { decodeExportText, parseWhatsAppExport, type WhatsAppParseOptions } from './whatsapp-txt';
 import { readWhatsAppZip, referencedMediaNames, type ZipMediaEntry } from './whatsapp-zip';
@@ -20,16 +23,40 @@ export interface WhatsAppFile {
   media: ZipMediaEntry[];
 }
 
+export interface OpenFileOptions {
+  /** Incremental SHA-256 for a zip's file hash (default @noble/hashes; the CLI passes node:crypto's). */
+  sha256?: Sha256Factory;
+  /** 0…1 while a zip is hashed (the long part of opening a large export). */
+  onProgress?: (fraction: number) => void;
+}
+
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && b[3] === b[2] + 1;
 
-export async function openWhatsAppFile(bytes: Uint8Array, fileName: string): Promise<WhatsAppFile> {
-  const sha256 = await sha256Hex(bytes);
-  if (isZip(bytes)) {
-    const zip = readWhatsAppZip(bytes);
-    return { fileName, size: bytes.length, sha256, kind: 'zip', ...zip };
+async function hashBlob(blob: Blob, factory: Sha256Factory, onProgress?: (fraction: number) => void): Promise<string> {
+  const hash = factory();
+  const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
+  let seen = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    hash.update(value);
+    seen += value.length;
+    onProgress?.(blob.size === 0 ? 1 : seen / blob.size);
   }
+  return toHex(hash.digest());
+}
+
+export async function openWhatsAppFile(source: Blob | Uint8Array, fileName: string, options: OpenFileOptions = {}): Promise<WhatsAppFile> {
+  const blob = source instanceof Blob ? source : new Blob([source as Uint8Array<ArrayBuffer>]);
+  if (isZip(new Uint8Array(await blob.slice(0, 4).arrayBuffer()))) {
+    const zip = await readWhatsAppZip(blob);
+    const sha256 = await hashBlob(blob, options.sha256 ?? nobleSha256, options.onProgress);
+    return { fileName, size: blob.size, sha256, kind: 'zip', ...zip };
+  }
+  // A chat text is read whole anyway; WebCrypto hashes it natively in one call.
+  const bytes = source instanceof Uint8Array ? source : new Uint8Array(await blob.arrayBuffer());
   const { text, lossy } = decodeExportText(bytes);
-  return { fileName, size: bytes.length, sha256, kind: 'txt', chatFileName: fileName, text, lossy, media: [] };
+  return { fileName, size: bytes.length, sha256: await sha256Hex(bytes), kind: 'txt', chatFileName: fileName, text, lossy, media: [] };
 }
 
 export type ImportOptions = Omit<WhatsAppParseOptions, 'fileName' | 'file'>;

@@ -1,19 +1,24 @@
 // The .zip WhatsApp writes with "Export chat → Attach media": the chat as a text file (_chat.txt on
-// iOS, "WhatsApp Chat with X.txt" on Android) next to the media files it names. Media entries are
-// listed up front but inflated one at a time on request, so a caller can stream them into a backup
-// without holding every file in memory at once.
-import { unzipSync, type UnzipFileInfo } from 'fflate';
+// iOS, "WhatsApp Chat with X.txt" on Android) next to the media files it names. The zip is read
+// from a Blob (zip.ts): the directory from its tail, the chat text whole, and each media entry only
+// when asked, as a stream, so a caller can put media into a backup without holding them in memory.
 import type { ChatExport, Warning } from './types';
 import { mimeForName } from './mime';
 import { decodeExportText, titleFromFileName, WhatsAppImportError } from './whatsapp-txt';
+import { readZipDirectory, readZipEntry, ZipError, zipEntryStream, type ZipEntry } from './zip';
 
 export interface ZipMediaEntry {
   /** File name inside the zip, without folders: what the chat's attachment markers name. */
   name: string;
   /** Uncompressed size as the zip records it. */
   size: number;
-  /** Inflates this one entry. */
-  read(): Uint8Array;
+  /**
+   * The entry's bytes, inflated as they are read. The stream errors (WhatsAppImportError 'bad-zip')
+   * when they do not match the size and CRC-32 the zip records. Each call reads the entry again.
+   */
+  open(): ReadableStream<Uint8Array>;
+  /** The whole entry in memory, checked the same way (small entries). */
+  read(): Promise<Uint8Array>;
 }
 
 export interface WhatsAppZip {
@@ -24,38 +29,44 @@ export interface WhatsAppZip {
   media: ZipMediaEntry[];
 }
 
+/** The chat text is read whole; beyond this it is not a chat file (a string this long fails anyway). */
+export const MAX_CHAT_FILE_SIZE = 256 * 1024 * 1024;
+
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 // macOS adds resource forks under __MACOSX/ when a user re-zips a folder; they are not media.
 const isNoise = (path: string) => path.endsWith('/') || path.startsWith('__MACOSX/') || baseName(path).startsWith('._');
 
-function listEntries(bytes: Uint8Array): UnzipFileInfo[] {
-  const entries: UnzipFileInfo[] = [];
-  try {
-    unzipSync(bytes, {
-      filter: (info) => {
-        entries.push(info);
-        return false;
-      },
-    });
-  } catch (error) {
-    throw new WhatsAppImportError('bad-zip', `This file is not a readable zip archive (${String(error)}).`);
-  }
-  return entries;
+function badZip(e: unknown): unknown {
+  return e instanceof ZipError ? new WhatsAppImportError('bad-zip', `This file is not a readable zip archive (${e.message}).`) : e;
 }
 
-function inflate(bytes: Uint8Array, path: string): Uint8Array {
-  let out: Uint8Array | undefined;
+/** zipEntryStream with its ZipError turned into the import's own error, as every caller expects. */
+function mediaStream(blob: Blob, entry: ZipEntry): ReadableStream<Uint8Array> {
+  const reader = zipEntryStream(blob, entry).getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (e) {
+        controller.error(badZip(e));
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+async function readEntry(blob: Blob, entry: ZipEntry): Promise<Uint8Array> {
   try {
-    out = unzipSync(bytes, { filter: (info) => info.name === path })[path];
-  } catch (error) {
-    throw new WhatsAppImportError('bad-zip', `Could not unpack ${path} from the zip (${String(error)}).`);
+    return await readZipEntry(blob, entry);
+  } catch (e) {
+    throw badZip(e);
   }
-  if (!out) throw new WhatsAppImportError('bad-zip', `The zip has no entry ${path}.`);
-  return out;
 }
 
 /** Which entry holds the chat: _chat.txt, then a WhatsApp-named .txt, then the only .txt. */
-function findChatEntry(entries: UnzipFileInfo[]): UnzipFileInfo {
+function findChatEntry(entries: ZipEntry[]): ZipEntry {
   const texts = entries.filter((e) => !isNoise(e.name) && /\.txt$/i.test(e.name));
   const tiers = [
     texts.filter((e) => baseName(e.name) === '_chat.txt'),
@@ -74,13 +85,23 @@ function findChatEntry(entries: UnzipFileInfo[]): UnzipFileInfo {
   throw new WhatsAppImportError('no-chat-file', 'The zip holds no chat text file (_chat.txt or "WhatsApp Chat … .txt").');
 }
 
-export function readWhatsAppZip(bytes: Uint8Array): WhatsAppZip {
-  const entries = listEntries(bytes);
+/** Reads a WhatsApp export zip: its directory and chat text now, its media when each is opened. */
+export async function readWhatsAppZip(source: Blob | Uint8Array): Promise<WhatsAppZip> {
+  const blob = source instanceof Blob ? source : new Blob([source as Uint8Array<ArrayBuffer>]);
+  let entries: ZipEntry[];
+  try {
+    entries = await readZipDirectory(blob);
+  } catch (e) {
+    throw badZip(e);
+  }
   const chat = findChatEntry(entries);
-  const { text, lossy } = decodeExportText(inflate(bytes, chat.name));
+  if (chat.size > MAX_CHAT_FILE_SIZE) {
+    throw new WhatsAppImportError('bad-zip', `The chat file in the zip is ${chat.size} bytes, too large to be a chat export.`);
+  }
+  const { text, lossy } = decodeExportText(await readEntry(blob, chat));
   const media = entries
     .filter((e) => e !== chat && !isNoise(e.name))
-    .map((e) => ({ name: baseName(e.name), size: e.originalSize, read: () => inflate(bytes, e.name) }));
+    .map((e) => ({ name: baseName(e.name), size: e.size, open: () => mediaStream(blob, e), read: () => readEntry(blob, e) }));
   return { chatFileName: baseName(chat.name), text, lossy, media };
 }
 

@@ -1,12 +1,16 @@
 // The import page's work, outside any component so tests drive it directly:
-//   open (bytes -> text + media) -> participants -> parse with "me" -> encrypt into one .age blob.
-// Everything stays in this page's memory; the only thing that leaves it is the ciphertext.
+//   open (the picked File -> text + media) -> participants -> parse with "me" -> encrypt into one
+//   .age Blob. The chat stays in this page's memory; the only thing that leaves it is the
+//   ciphertext. Memory stays flat with the export's size: the zip is read from the File in slices,
+//   one media entry at a time, and the ciphertext is folded into a Blob as it comes
+//   (ciphertext-blob.ts).
 import type { BackupKey } from '../backup/writer';
 import { BackupWriter } from '../backup/writer';
 import type { ChatExport } from '../export/types';
 import { importWhatsAppFile, openWhatsAppFile, type WhatsAppFile } from '../export/whatsapp-import';
 import { listParticipants, type ParticipantSummary } from '../export/whatsapp-txt';
 import { loadBackupKey } from './backup-key';
+import { CiphertextBlob } from './ciphertext-blob';
 import { feedImport } from './feed';
 import { backupFileName } from './file-name';
 
@@ -17,8 +21,8 @@ export interface OpenedImport {
   participants: ParticipantSummary[];
 }
 
-export async function openImport(bytes: Uint8Array, fileName: string): Promise<OpenedImport> {
-  const file = await openWhatsAppFile(bytes, fileName);
+export async function openImport(picked: Blob | Uint8Array, fileName: string, onProgress?: (fraction: number) => void): Promise<OpenedImport> {
+  const file = await openWhatsAppFile(picked, fileName, onProgress ? { onProgress } : {});
   return { file, participants: listParticipants(file.text) };
 }
 
@@ -43,6 +47,8 @@ export interface EncryptImportInput {
   onProgress?: (fraction: number) => void;
   loadKey?: () => Promise<BackupKey>;
   now?: () => Date;
+  /** Receives the ciphertext (tests read its peak); default a fresh CiphertextBlob. */
+  sink?: CiphertextBlob;
 }
 
 export async function encryptImport(input: EncryptImportInput): Promise<EncryptedBackup> {
@@ -52,8 +58,7 @@ export async function encryptImport(input: EncryptImportInput): Promise<Encrypte
   const report = input.onProgress ?? (() => undefined);
 
   const writer = await BackupWriter.create(key, { appVersion: input.appVersion, createdAt: now().toISOString() });
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  let size = 0;
+  const sink = input.sink ?? new CiphertextBlob();
 
   // The writer's output must be read while it is written (it applies back-pressure), so the
   // ciphertext is collected concurrently with feeding the entries in.
@@ -62,8 +67,7 @@ export async function encryptImport(input: EncryptImportInput): Promise<Encrypte
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      chunks.push(value as Uint8Array<ArrayBuffer>);
-      size += value.length;
+      sink.push(value);
     }
   })();
 
@@ -87,9 +91,9 @@ export async function encryptImport(input: EncryptImportInput): Promise<Encrypte
   }
   report(1);
   return {
-    blob: new Blob(chunks, { type: 'application/octet-stream' }),
+    blob: sink.finish(),
     fileName: backupFileName(now()),
-    size,
+    size: sink.size,
     keyId: key.keyId,
   };
 }

@@ -56,6 +56,29 @@ describe('convert', () => {
     expect(r.stderr).toContain('no --me given');
   });
 
+  it('prints for a .zip exactly the document encrypt embeds: media hashed, attachments captured, missing ones warned', async () => {
+    const zipPath = join(fixtures, 'ios-media.zip');
+    const r = await runCli(bundle, ['convert', zipPath, '--me', 'Felix Braun', '--locale', 'en-GB']);
+    expect(r.code).toBe(0);
+    const converted = JSON.parse(r.stdout) as ChatExport;
+    expect(validateExport(converted).errors).toEqual([]);
+    const attachments = converted.messages.flatMap((m) => m.attachments ?? []);
+    expect(attachments.filter((a) => a.status === 'captured')).toHaveLength(2);
+    expect(converted.capture.warnings.map((w) => w.code)).toContain('media-missing');
+
+    const keyFile = join(dir, 'convert-key.txt');
+    writeFileSync(keyFile, `${digits}\n`);
+    const backup = join(dir, 'convert.age');
+    expect((await runCli(bundle, ['encrypt', zipPath, '-o', backup, '--key-file', keyFile, '--key-type', 'classic', '--me', 'Felix Braun', '--locale', 'en-GB'])).code).toBe(0);
+    const out = join(dir, 'convert-out');
+    expect((await runCli(bundle, ['decrypt', backup, '-o', out, '--key-file', keyFile])).code).toBe(0);
+    const embedded = JSON.parse(readFileSync(join(out, 'chat.json'), 'utf8')) as ChatExport;
+    expect(withoutRunTimes(converted)).toEqual(withoutRunTimes(embedded));
+    for (const a of attachments.filter((x) => x.status === 'captured')) {
+      expect(createHash('sha256').update(readFileSync(join(out, a.path!))).digest('hex')).toBe(a.sha256);
+    }
+  });
+
   it('reports unreadable lines on standard error', async () => {
     const r = await runCli(bundle, ['convert', join(fixtures, 'unreadable-lines.txt'), '--locale', 'en-US']);
     expect(r.code).toBe(0);
@@ -89,11 +112,11 @@ describe('encrypt', () => {
     expect((await runCli(bundle, ['decrypt', backup, '-o', out], { input: digits })).code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'chat.json'), 'utf8')) as ChatExport;
     expect(validateExport(doc).valid).toBe(true);
-    const zip = readWhatsAppZip(new Uint8Array(readFileSync(join(fixtures, 'ios-media.zip'))));
+    const zip = await readWhatsAppZip(new Uint8Array(readFileSync(join(fixtures, 'ios-media.zip'))));
     const captured = doc.messages.flatMap((m) => m.attachments ?? []).filter((a) => a.status === 'captured');
     expect(captured.length).toBe(zip.media.length);
     for (const entry of zip.media) {
-      const bytes = entry.read();
+      const bytes = await entry.read();
       const hash = createHash('sha256').update(bytes).digest('hex');
       const attachment = captured.find((a) => a.name === entry.name)!;
       expect(attachment.sha256).toBe(hash);

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { nobleSha256 } from '../../src/age/primitives';
 import { sha256Hex } from '../../src/crypto/bytes';
 import { extensionOf, mimeForName } from '../../src/export/mime';
 import type { ChatExport } from '../../src/export/types';
@@ -33,10 +34,10 @@ const FIXTURE_TABLE: Record<string, Fixture> = {
 };
 
 /** What the import page does with a zip's media: store each file, then fill the attachments. */
-async function storeMedia(doc: ChatExport, media: Array<{ name: string; read(): Uint8Array }>): Promise<ChatExport> {
+async function storeMedia(doc: ChatExport, media: Array<{ name: string; read(): Promise<Uint8Array> }>): Promise<ChatExport> {
   const stored = new Map<string, StoredMedia>();
   for (const entry of media) {
-    const bytes = entry.read();
+    const bytes = await entry.read();
     const sha256 = await sha256Hex(bytes);
     const ext = extensionOf(entry.name);
     const mime = mimeForName(entry.name);
@@ -120,6 +121,25 @@ describe('openWhatsAppFile', () => {
     const txt = await openWhatsAppFile(read('sample-android.txt'), 'sample-android.txt');
     expect(txt.kind).toBe('txt');
     expect(txt.media).toEqual([]);
+  });
+
+  it('opens a File (a Blob) as it opens bytes, hashing a zip as it streams and reporting progress', async () => {
+    const bytes = read('ios-media.zip');
+    const fromBytes = await openWhatsAppFile(bytes, 'x.zip');
+    const progress: number[] = [];
+    let updates = 0;
+    const file = await openWhatsAppFile(new File([bytes], 'x.zip'), 'x.zip', {
+      onProgress: (p) => progress.push(p),
+      sha256: () => {
+        const inner = nobleSha256();
+        return { update: (d) => (updates++, inner.update(d)), digest: () => inner.digest() };
+      },
+    });
+    expect(updates).toBeGreaterThan(0);
+    expect({ ...file, media: file.media.map((m) => [m.name, m.size]) }).toEqual({ ...fromBytes, media: fromBytes.media.map((m) => [m.name, m.size]) });
+    expect(progress.at(-1)).toBe(1);
+    const txt = await openWhatsAppFile(new File([read('sample-android.txt')], 'chat.txt'), 'chat.txt');
+    expect(txt).toEqual(await openWhatsAppFile(read('sample-android.txt'), 'chat.txt'));
   });
 
   it('decodes invalid UTF-8 with replacement characters and says so', async () => {

@@ -5,15 +5,17 @@ import { describe, expect, it } from 'vitest';
 import type { ChatExport } from '../../src/export/types';
 import { validateExport } from '../../src/export/validate';
 import { parseWhatsAppExport, WhatsAppImportError } from '../../src/export/whatsapp-txt';
-import { attachMedia, readWhatsAppZip, referencedMediaNames, type StoredMedia } from '../../src/export/whatsapp-zip';
+import { attachMedia, MAX_CHAT_FILE_SIZE, readWhatsAppZip, referencedMediaNames, type StoredMedia } from '../../src/export/whatsapp-zip';
+import { crc32 } from '../../src/export/zip';
+import { buildZip } from './zip-builder';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/whatsapp/', import.meta.url));
 const CHAT = '26/11/2026, 10:00 - Ann: IMG-1.jpg (file attached)\n26/11/2026, 10:01 - Bob: hi\n';
 const zip = (files: Zippable) => zipSync(files, { mtime: new Date('2026-11-26T10:00:00Z') });
 
-function kindOf(fn: () => unknown): string | undefined {
+async function kindOf(fn: () => Promise<unknown>): Promise<string | undefined> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof WhatsAppImportError) return e.kind;
     throw e;
@@ -22,8 +24,8 @@ function kindOf(fn: () => unknown): string | undefined {
 }
 
 describe('readWhatsAppZip', () => {
-  it('reads the committed iOS fixture: _chat.txt plus two media files, byte for byte', () => {
-    const z = readWhatsAppZip(new Uint8Array(readFileSync(FIXTURES + 'ios-media.zip')));
+  it('reads the committed iOS fixture: _chat.txt plus two media files, byte for byte', async () => {
+    const z = await readWhatsAppZip(new Uint8Array(readFileSync(FIXTURES + 'ios-media.zip')));
     expect(z.chatFileName).toBe('_chat.txt');
     expect(z.text).toBe(readFileSync(FIXTURES + 'ios-media/_chat.txt', 'utf8'));
     expect(z.lossy).toBe(false);
@@ -31,12 +33,13 @@ describe('readWhatsAppZip', () => {
     for (const m of z.media) {
       const onDisk = new Uint8Array(readFileSync(FIXTURES + 'ios-media/' + m.name));
       expect(m.size).toBe(onDisk.length);
-      expect(m.read()).toEqual(onDisk);
+      expect(await m.read()).toEqual(onDisk);
+      expect(new Uint8Array(await new Response(m.open()).arrayBuffer())).toEqual(onDisk);
     }
   });
 
-  it('finds an Android chat file by its WhatsApp name, skipping folders and macOS resource forks', () => {
-    const z = readWhatsAppZip(
+  it('finds an Android chat file by its WhatsApp name, skipping folders and macOS resource forks', async () => {
+    const z = await readWhatsAppZip(
       zip({
         'WhatsApp Chat with Ann.txt': strToU8(CHAT),
         'IMG-1.jpg': new Uint8Array([1, 2, 3]),
@@ -52,21 +55,39 @@ describe('readWhatsAppZip', () => {
       ['notes.txt', 24],
       ['VID-2.mp4', 2],
     ]);
-    expect(z.media[2]!.read()).toEqual(new Uint8Array([4, 5]));
+    expect(await z.media[2]!.read()).toEqual(new Uint8Array([4, 5]));
   });
 
-  it('takes the only .txt when nothing is named like a chat', () => {
-    expect(readWhatsAppZip(zip({ 'my chat.txt': strToU8(CHAT), 'a.jpg': new Uint8Array(1) })).chatFileName).toBe('my chat.txt');
+  it('takes the only .txt when nothing is named like a chat', async () => {
+    expect((await readWhatsAppZip(zip({ 'my chat.txt': strToU8(CHAT), 'a.jpg': new Uint8Array(1) }))).chatFileName).toBe('my chat.txt');
   });
 
-  it('prefers _chat.txt over other text files', () => {
-    expect(readWhatsAppZip(zip({ 'x.txt': strToU8('x'), '_chat.txt': strToU8(CHAT) })).chatFileName).toBe('_chat.txt');
+  it('prefers _chat.txt over other text files', async () => {
+    expect((await readWhatsAppZip(zip({ 'x.txt': strToU8('x'), '_chat.txt': strToU8(CHAT) }))).chatFileName).toBe('_chat.txt');
   });
 
-  it('refuses zips without a chat file, with several, and bytes that are no zip', () => {
-    expect(kindOf(() => readWhatsAppZip(zip({ 'a.jpg': new Uint8Array(1) })))).toBe('no-chat-file');
-    expect(kindOf(() => readWhatsAppZip(zip({ 'a.txt': strToU8('a'), 'b.txt': strToU8('b') })))).toBe('ambiguous-chat-file');
-    expect(kindOf(() => readWhatsAppZip(strToU8('PK\u0003\u0004 not really')))).toBe('bad-zip');
+  it('refuses zips without a chat file, with several, and bytes that are no zip', async () => {
+    expect(await kindOf(() => readWhatsAppZip(zip({ 'a.jpg': new Uint8Array(1) })))).toBe('no-chat-file');
+    expect(await kindOf(() => readWhatsAppZip(zip({ 'a.txt': strToU8('a'), 'b.txt': strToU8('b') })))).toBe('ambiguous-chat-file');
+    expect(await kindOf(() => readWhatsAppZip(strToU8('PK\u0003\u0004 not really')))).toBe('bad-zip');
+  });
+});
+
+describe('readWhatsAppZip, damaged media', () => {
+  const image = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+  const damaged = () =>
+    readWhatsAppZip(buildZip([{ name: '_chat.txt', data: strToU8(CHAT) }, { name: 'IMG-1.jpg', data: image, method: 8, crc: crc32(image) ^ 0xff }]));
+
+  it('lists a damaged entry, then refuses it as bad-zip when it is read, whole or as a stream', async () => {
+    const z = await damaged();
+    expect(z.media.map((m) => m.name)).toEqual(['IMG-1.jpg']);
+    expect(await kindOf(() => z.media[0]!.read())).toBe('bad-zip');
+    expect(await kindOf(() => new Response(z.media[0]!.open()).arrayBuffer())).toBe('bad-zip');
+  });
+
+  it('refuses a chat file too large to be a chat before reading it', async () => {
+    const bytes = buildZip([{ name: '_chat.txt', data: strToU8(CHAT), size: MAX_CHAT_FILE_SIZE + 1 }]);
+    expect(await kindOf(() => readWhatsAppZip(bytes))).toBe('bad-zip');
   });
 });
 

@@ -31,7 +31,7 @@ describe('feedImport', () => {
     const released = new Map<string, Uint8Array>();
     const v = await openBackup(bytesSource(await file), [{ seed: SEED, type: 'classic' }], async (e) => void released.set(e.name, e.bytes));
     expect(v.entries.map((e) => e.name)).toEqual([...seen.map(([, ref]) => ref.path), 'chat.json.gz', 'manifest.json', 'manifest.mac', 'padding']);
-    for (const [name, ref] of seen) expect(Buffer.from(released.get(ref.path)!).equals(Buffer.from(zip.media.find((m) => m.name === name)!.read()))).toBe(true);
+    for (const [name, ref] of seen) expect(Buffer.from(released.get(ref.path)!).equals(Buffer.from(await zip.media.find((m) => m.name === name)!.read()))).toBe(true);
     const chat = JSON.parse(
       await new Response(new Blob([released.get('chat.json.gz')! as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))).text(),
     ) as ChatExport;
@@ -47,7 +47,12 @@ describe('feedImport', () => {
     expect(v.manifest.messages.count).toBe(1);
 
     const broken = await writer();
-    const unreadable: ZipMediaEntry = { name: 'IMG-1.jpg', size: 3, read: () => { throw new Error('bad zip entry'); } };
+    const unreadable: ZipMediaEntry = {
+      name: 'IMG-1.jpg',
+      size: 3,
+      read: () => Promise.reject(new Error('bad zip entry')),
+      open: () => new ReadableStream({ pull: (c) => c.error(new Error('bad zip entry')) }),
+    };
     await expect(feedImport(broken.w, { media: [unreadable] }, doc)).rejects.toThrow('bad zip entry');
     await broken.w.abort(new Error('stopped'));
     await expect(broken.file).rejects.toThrow('stopped');

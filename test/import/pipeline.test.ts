@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BackupKey } from '../../src/backup/writer';
 import { openBackup } from '../../src/backup/reader';
 import type { ChatExport } from '../../src/export/types';
+import { CiphertextBlob, FOLD_BYTES } from '../../src/import/ciphertext-blob';
+import { MEDIA_IN_MEMORY } from '../../src/import/feed';
 import { BACKUP_FILE_NAME } from '../../src/import/file-name';
+import { buildZip } from '../export/zip-builder';
 import { loadBackupKey } from '../../src/import/backup-key';
 import { encryptImport, mediaExtension, openImport, parseImport } from '../../src/import/pipeline';
 import { openChatSealDb } from '../../src/store/db';
@@ -103,6 +107,73 @@ describe('import pipeline', () => {
     const { file } = await openImport(read('sample-android.txt'), 'chat.txt');
     const bad = { ...key, keyId: 'not-a-key-id' };
     await expect(encryptImport({ file, doc: parseImport(file, null), appVersion: '0.1.0', loadKey: async () => bad })).rejects.toThrow();
+  });
+
+  it('keeps memory flat: the zip is read in slices, never whole, and at most one fold of ciphertext waits in JS arrays', async () => {
+    const MiB = 1024 * 1024;
+    const video = Uint8Array.from(randomBytes(12 * MiB)); // deflated, and larger than MEDIA_IN_MEMORY: streamed twice
+    const voice = Uint8Array.from(randomBytes(5 * MiB)); // stored, also streamed
+    const photo = Uint8Array.from(randomBytes(300 * 1024)); // read whole: small
+    const chat = [
+      '26/11/2026, 10:00 - Ann: VID-20261126-WA0001.mp4 (file attached)',
+      '26/11/2026, 10:01 - Bob: PTT-20261126-WA0002.opus (file attached)',
+      '26/11/2026, 10:02 - Ann: IMG-20261126-WA0003.jpg (file attached)',
+      '26/11/2026, 10:03 - Bob: nice',
+    ].join('\n');
+    const zip = buildZip([
+      { name: 'WhatsApp Chat with Bob.txt', data: new TextEncoder().encode(chat), method: 8 },
+      { name: 'VID-20261126-WA0001.mp4', data: video, method: 8 },
+      { name: 'PTT-20261126-WA0002.opus', data: voice },
+      { name: 'IMG-20261126-WA0003.jpg', data: photo, method: 8 },
+    ]);
+    const picked = new File([zip as Uint8Array<ArrayBuffer>], 'WhatsApp Chat with Bob.zip');
+    const whole = vi.spyOn(picked, 'arrayBuffer');
+    const wholeText = vi.spyOn(picked, 'text');
+    const reads: number[] = [];
+    const arrayBuffer = Blob.prototype.arrayBuffer;
+    const spy = vi.spyOn(Blob.prototype, 'arrayBuffer').mockImplementation(function (this: Blob) {
+      reads.push(this.size);
+      return arrayBuffer.call(this);
+    });
+
+    const { file } = await openImport(picked, picked.name);
+    const sink = new CiphertextBlob();
+    const backup = await encryptImport({ file, doc: parseImport(file, 'Ann'), appVersion: '0.1.0', loadKey: async () => key, sink });
+    spy.mockRestore();
+
+    expect(whole).not.toHaveBeenCalled();
+    expect(wholeText).not.toHaveBeenCalled();
+    // Only the tail, the directory and local headers were read into memory through arrayBuffer().
+    expect(Math.max(...reads)).toBeLessThan(70_000);
+    expect(reads).not.toContain(picked.size);
+
+    // The backup is ~17.5 MiB; no more than one 8 MiB fold (plus one 64 KiB chunk) was ever in arrays.
+    expect(backup.size).toBeGreaterThan(17 * MiB);
+    expect(sink.peakPendingBytes).toBeLessThanOrEqual(FOLD_BYTES + 65536 + 16);
+    expect(sink.folds).toBeGreaterThanOrEqual(2);
+    expect(MEDIA_IN_MEMORY).toBe(4 * MiB);
+
+    const { entries } = await decrypt(backup.blob);
+    const doc = (await gunzipJson(entries.get('chat.json.gz')!)) as ChatExport;
+    const attachments = doc.messages.flatMap((m) => m.attachments ?? []);
+    expect(attachments.map((a) => a.status)).toEqual(['captured', 'captured', 'captured']);
+    for (const [name, bytes] of [['VID-20261126-WA0001.mp4', video], ['PTT-20261126-WA0002.opus', voice], ['IMG-20261126-WA0003.jpg', photo]] as const) {
+      const a = attachments.find((x) => x.name === name)!;
+      expect(Buffer.from(entries.get(a.path!)!).equals(Buffer.from(bytes))).toBe(true);
+    }
+  });
+
+  it('fails as bad-zip, with no backup, when a media entry is damaged', async () => {
+    const photo = Uint8Array.from(randomBytes(5 * 1024 * 1024));
+    const zip = buildZip([
+      { name: '_chat.txt', data: new TextEncoder().encode('[26/11/2026, 10:00:00] Ann: <attached: 00000001-PHOTO-2026-11-26-10-00-00.jpg>\n') },
+      { name: '00000001-PHOTO-2026-11-26-10-00-00.jpg', data: photo, method: 8, crc: 1234 },
+    ]);
+    const { file } = await openImport(new File([zip as Uint8Array<ArrayBuffer>], 'chat.zip'), 'chat.zip');
+    await expect(encryptImport({ file, doc: parseImport(file, 'Ann'), appVersion: '0.1.0', loadKey: async () => key })).rejects.toMatchObject({
+      name: 'WhatsAppImportError',
+      kind: 'bad-zip',
+    });
   });
 
   it('uses "bin" for media names the backup format cannot carry as an extension', () => {
