@@ -1,7 +1,7 @@
 // Command-line parsing: which command, its one positional file, and its options (node:util
 // parseArgs, strict, so a mistyped option is a usage error rather than silently ignored).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { usageError } from './exit-codes';
+import { CliError, ExitCode, usageError } from './exit-codes';
 
 export type CommandName = 'decrypt' | 'verify' | 'inspect' | 'convert' | 'encrypt';
 export const COMMANDS: readonly CommandName[] = ['decrypt', 'verify', 'inspect', 'convert', 'encrypt'];
@@ -17,7 +17,7 @@ const KEY_OPTIONS = {
   'key-type': { type: 'string' },
 } as const satisfies Options;
 
-const COMMON = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+const COMMON = { help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean' } } as const satisfies Options;
 
 const OPTIONS = {
   decrypt: { ...COMMON, ...KEY_OPTIONS, output: { type: 'string', short: 'o' } },
@@ -30,6 +30,8 @@ const OPTIONS = {
 /** Everything a command may read; options a command does not take are never set. */
 export interface ParsedOptions {
   help?: boolean;
+  /** Print the technical detail behind a failure too. */
+  verbose?: boolean;
   json?: boolean;
   output?: string;
   me?: string;
@@ -51,6 +53,28 @@ export function isCommand(name: string | undefined): name is CommandName {
   return name !== undefined && (COMMANDS as readonly string[]).includes(name);
 }
 
+/**
+ * Refuses options the command does not take, string options without a value and boolean ones with
+ * one, in our own words (parseArgs' messages talk about positional arguments after "--"). Decided
+ * from parseArgs' tokens, not from its error text.
+ */
+function checkOptions(command: CommandName, args: readonly string[]): void {
+  const config: Options = OPTIONS[command];
+  const see = `see chatseal help ${command}`;
+  const { tokens } = parseArgs({ args: [...args], options: config, allowPositionals: true, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = config[token.name];
+    if (spec === undefined) throw new CliError(ExitCode.usage, `unknown option ${token.rawName}; ${see}`);
+    if (spec.type === 'boolean' && token.value !== undefined) {
+      throw new CliError(ExitCode.usage, `${token.rawName} takes no value; ${see}`);
+    }
+    if (spec.type === 'string' && (token.value === undefined || (token.inlineValue === false && token.value.startsWith('-')))) {
+      throw new CliError(ExitCode.usage, `${token.rawName} needs a value; ${see}`);
+    }
+  }
+}
+
 export function parseCommandLine(argv: readonly string[]): Parsed {
   const [first, ...rest] = argv;
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
@@ -62,6 +86,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (!isCommand(first)) {
     throw usageError(first.startsWith('-') ? `unknown option "${first}" (a command comes first)` : `unknown command "${first}"`);
   }
+  checkOptions(first, rest);
   let values: ParsedOptions;
   let positionals: string[];
   try {
@@ -69,9 +94,9 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
       values: ParsedOptions;
       positionals: string[];
     });
-  } catch (e) {
-    // parseArgs' messages name the offending option; they are good enough to show as they are.
-    throw usageError(`${first}: ${(e as Error).message}`, `Run "chatseal help ${first}" for usage.`);
+  } catch {
+    // checkOptions refuses everything strict parsing does; this is a safety net, in our words.
+    throw new CliError(ExitCode.usage, `${first}: the options could not be read; see chatseal help ${first}`);
   }
   if (values.help === true) return { kind: 'help', topic: first };
   if (positionals.length !== 1) {

@@ -22,7 +22,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
  * A failure the CLI reports as one message and one exit code. `hint` is an optional second line
- * saying what to do next (UX.md: every failure explained with the next step).
+ * saying what to do next (UX.md: every failure explained with the next step); `detail` is the
+ * technical finding behind it (which chunk, which check), printed only with --verbose.
  */
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -30,6 +31,7 @@ export class CliError extends Error {
     readonly code: ExitCode,
     message: string,
     readonly hint?: string,
+    readonly detail?: string,
   ) {
     super(message);
   }

@@ -28,8 +28,12 @@ Usage:
   chatseal help COMMAND                   more about one command
   chatseal --version
 
-Exit codes: 0 ok, 1 usage, 2 the key as typed is not a key, 3 not a ChatSeal
-backup, 4 wrong key, 5 damaged, 6 cut short, 7 not made with your key (the
+Every command takes --verbose: with a failure, also print the technical detail
+(which check failed, where in the file).
+
+Exit codes: 0 ok, 1 usage, 2 what was given as the key is not a key (or not a
+key file), 3 not a ChatSeal backup, 4 wrong key, 5 damaged (the backup, key file
+or keyring), 6 cut short (the backup or key file), 7 not made with your key (the
 backup's signature failed), 8 wrong password, 9 file error, 10 not a readable
 WhatsApp export, 70 internal error, 130 interrupted. See docs/CLI.md.`;
 
@@ -64,8 +68,9 @@ header's stanza types. Checks nothing cryptographic.
   convert: `Usage: chatseal convert EXPORT.txt|EXPORT.zip [--me NAME]
 
 Reads a WhatsApp "Export chat" file (.txt, or .zip with media) and prints the
-chat as chatseal/1 JSON on standard output. Lines that cannot be read are listed
-on standard error.
+chat as chatseal/1 JSON on standard output: for a .zip, with each attachment's
+SHA-256 and path as a backup stores it, so this is the document encrypt embeds.
+Lines that cannot be read are listed on standard error.
   --me NAME       which participant is you (otherwise no message is marked as sent)
   --locale TAG    decides day/month order when the file cannot (e.g. en-GB);
                   default: this system's locale`,

@@ -24,6 +24,9 @@ const RUNNERS: Record<CommandName, Runner> = {
 
 export async function main(argv: readonly string[]): Promise<number> {
   let command: CommandName | undefined;
+  let file: string | undefined;
+  // Read before parsing, so even a usage error can show its detail.
+  const verbose = argv.includes('--verbose');
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === 'help') {
@@ -35,12 +38,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return ExitCode.ok;
     }
     command = parsed.command;
+    file = parsed.file;
     await RUNNERS[parsed.command](parsed.file, parsed.options);
     return ExitCode.ok;
   } catch (e) {
-    const failure = describeFailure(e, command);
+    const failure = await describeFailure(e, { command, file });
     process.stderr.write(`chatseal: ${failure.message}\n`);
     if (failure.hint !== undefined) process.stderr.write(`${failure.hint}\n`);
+    if (verbose && failure.detail !== undefined) process.stderr.write(`details: ${failure.detail}\n`);
     return failure.code;
   }
 }

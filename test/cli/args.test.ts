@@ -55,6 +55,32 @@ describe('parseCommandLine', () => {
     expect(usageFailure(['verify', 'a.age', '--password-file', 'p']).message).toContain('--key-file-age');
   });
 
+  it('names an unknown or incomplete option in its own words, pointing at the command\'s help', () => {
+    for (const [argv, message] of [
+      [['verify', 'a.age', '--x'], 'unknown option --x; see chatseal help verify'],
+      [['decrypt', 'a.age', '-o', 'out', '-q'], 'unknown option -q; see chatseal help decrypt'],
+      [['convert', 'a.zip', '--key-file=k.txt'], 'unknown option --key-file; see chatseal help convert'],
+      [['convert', 'a.zip', '--me'], '--me needs a value; see chatseal help convert'],
+      [['convert', 'a.zip', '--me', '--locale', 'en-GB'], '--me needs a value; see chatseal help convert'],
+      [['inspect', 'a.age', '--json=yes'], '--json takes no value; see chatseal help inspect'],
+    ] as const) {
+      const e = usageFailure([...argv]);
+      expect(e.message).toBe(message);
+      expect(e.message).not.toMatch(/positional|argument/);
+      expect(e.hint).toBeUndefined();
+    }
+    // A value that starts with a dash is still possible, written with "=".
+    const parsed = parseCommandLine(['convert', 'a.zip', '--me=-Zed-']);
+    expect(parsed.kind === 'command' && parsed.options.me).toBe('-Zed-');
+  });
+
+  it('takes --verbose with every command', () => {
+    for (const argv of [['verify', 'a.age'], ['decrypt', 'a.age', '-o', 'x'], ['inspect', 'a.age'], ['convert', 'a.txt'], ['encrypt', 'a.txt', '-o', 'b.age']]) {
+      const parsed = parseCommandLine([...argv, '--verbose']);
+      expect(parsed.kind === 'command' && parsed.options.verbose).toBe(true);
+    }
+  });
+
   it('has no option that takes a key or password on the command line', () => {
     usageFailure(['verify', 'a.age', '--key', '0123']);
     usageFailure(['verify', 'a.age', '--password', 'hunter2']);

@@ -102,6 +102,12 @@ describe('help, version and usage', () => {
     expect(bad.stderr).toContain('-o is required');
     expect((await runCli(bundle, ['verify', good.path, '--key', digits])).code).toBe(1);
   });
+
+  it('names an unknown option in plain words, without parseArgs\' advice about positional arguments', async () => {
+    const r = await runCli(bundle, ['verify', good.path, '--x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('chatseal: unknown option --x; see chatseal help verify\n');
+  });
 });
 
 describe('inspect', () => {
@@ -232,6 +238,21 @@ describe('password mode', () => {
     expect((await runCli(bundle, ['verify', good.path, '--key-file-age', keyFileAge], { input: password })).code).toBe(0);
   });
 
+  it('calls a cut key file "cut short" (exit 6) and an altered one "damaged" (exit 5), without internal codes', async () => {
+    const whole = readFileSync(keyFileAge);
+    const pw = variant('pw-cut.txt', new TextEncoder().encode(password));
+    const cut = await runCli(bundle, ['verify', good.path, '--key-file-age', variant('key-cut.age', whole.subarray(0, whole.length - 20)), '--password-file', pw]);
+    expect(cut.code).toBe(6);
+    expect(cut.stderr).toContain('chatseal: the key file is cut short: it ends partway through\n');
+    expect(cut.stderr).not.toMatch(/not-age|not-password-file|\(damaged\)/);
+    const altered = new Uint8Array(whole);
+    altered[altered.length - 20]! ^= 1;
+    const bad = await runCli(bundle, ['verify', good.path, '--key-file-age', variant('key-altered.age', altered), '--password-file', pw, '--verbose']);
+    expect(bad.code).toBe(5);
+    expect(bad.stderr).toContain('chatseal: the key file is damaged\n');
+    expect(bad.stderr).toMatch(/\ndetails: damaged: /);
+  });
+
   it('says wrong password with exit 8 (trailing spaces count)', async () => {
     const r = await runCli(bundle, ['verify', good.path, '--key-file-age', keyFileAge], { input: password.trimEnd() });
     expect(r.code).toBe(8);
@@ -311,6 +332,32 @@ describe('decrypt', () => {
     },
     { name: 'bad key input', make: () => good.path, input: () => digits.slice(2), code: 2, says: 'is not a usable key' },
   ];
+
+  it('says how much of a cut backup is there and the least a whole one would be, the chunk only with --verbose', async () => {
+    const cut = variant('cut-words.age', good.bytes.subarray(0, good.bytes.length - 1));
+    const n = new Intl.NumberFormat('en');
+    const r = await runCli(bundle, ['verify', cut], { input: digits });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toBe(
+      `chatseal: the backup is cut short: it ends partway through, after ${n.format(good.bytes.length - 1)} bytes; ` +
+        `a whole backup would be at least ${n.format(good.bytes.length)} bytes\nThe file may not have finished downloading or copying.\n`,
+    );
+    const verbose = await runCli(bundle, ['verify', cut, '--verbose'], { input: digits });
+    expect(verbose.stderr).toMatch(/\ndetails: .*chunk \d/);
+    // The same words from inspect, which needs no key.
+    expect((await runCli(bundle, ['inspect', variant('cut-inspect.age', good.bytes.subarray(0, headerSize + 5))])).stderr).toContain('the backup is cut short: it ends partway through, after');
+  });
+
+  it('keeps technical findings of a damaged backup for --verbose', async () => {
+    const b = new Uint8Array(good.bytes);
+    b[payloadStart() + CHUNK + 100]! ^= 0x01;
+    const file = variant('flipped-words.age', b);
+    const plain = await runCli(bundle, ['verify', file], { input: digits });
+    expect(plain.code).toBe(5);
+    expect(plain.stderr).toBe('chatseal: the backup is damaged or was altered\nDownload or copy it again.\n');
+    const verbose = await runCli(bundle, ['verify', file, '--verbose'], { input: digits });
+    expect(verbose.stderr).toMatch(/\ndetails: .+/);
+  });
 
   for (const f of failures) {
     it(`fails with exit ${f.code} for ${f.name}, leaving the destination untouched`, async () => {
