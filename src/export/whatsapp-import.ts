@@ -59,18 +59,54 @@ export async function openWhatsAppFile(source: Blob | Uint8Array, fileName: stri
   return { fileName, size: bytes.length, sha256: await sha256Hex(bytes), kind: 'txt', chatFileName: fileName, text, lossy, media: [] };
 }
 
-export type ImportOptions = Omit<WhatsAppParseOptions, 'fileName' | 'file'>;
+/** A date order the user picked for a file whose dates fit both (every day 12 or less). */
+export type ChosenDateOrder = 'dmy' | 'mdy';
+
+export type ImportOptions = Omit<WhatsAppParseOptions, 'fileName' | 'file'> & {
+  /**
+   * Overrides the locale for day/month order, only where the locale would decide (every day 12
+   * or less, and time order does not tell); the file's own evidence always wins. The warning then
+   * says the user chose ('date-order-chosen' instead of 'date-order-from-locale').
+   */
+  dateOrder?: ChosenDateOrder;
+};
+
+// The parser takes the order from a locale where the file cannot decide; these two write dates
+// day-first and month-first respectively.
+const LOCALE_FOR_ORDER: Record<ChosenDateOrder, string> = { dmy: 'en-GB', mdy: 'en-US' };
+const ORDER_WORDS: Record<ChosenDateOrder, string> = { dmy: 'day/month/year', mdy: 'month/day/year' };
+
+function chosenOrderWarning(order: ChosenDateOrder): Warning {
+  return {
+    code: 'date-order-chosen',
+    message:
+      'No day in the file is above 12, so dates read both as day/month and as month/day; ' +
+      `they were read as ${ORDER_WORDS[order]}, as chosen when the file was imported.`,
+  };
+}
 
 /**
  * Parses an opened file. Attachments stay 'not-loaded' until the caller has stored the media
  * (see attachMedia in whatsapp-zip.ts).
  */
 export function importWhatsAppFile(file: WhatsAppFile, opts: ImportOptions = {}): ChatExport {
-  const doc = parseWhatsAppExport(file.text, {
-    ...opts,
+  const { dateOrder, ...parseOptions } = opts;
+  const parsed = parseWhatsAppExport(file.text, {
+    ...parseOptions,
+    ...(dateOrder !== undefined ? { locale: LOCALE_FOR_ORDER[dateOrder] } : {}),
     fileName: file.fileName,
     file: { size: file.size, sha256: file.sha256 },
   });
+  const doc =
+    dateOrder !== undefined && parsed.capture.warnings.some((w) => w.code === 'date-order-from-locale')
+      ? {
+          ...parsed,
+          capture: {
+            ...parsed.capture,
+            warnings: parsed.capture.warnings.map((w) => (w.code === 'date-order-from-locale' ? chosenOrderWarning(dateOrder) : w)),
+          },
+        }
+      : parsed;
   const extra: Warning[] = [];
   if (file.lossy) {
     extra.push({

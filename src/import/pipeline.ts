@@ -7,7 +7,7 @@
 import type { BackupKey } from '../backup/writer';
 import { BackupWriter } from '../backup/writer';
 import type { ChatExport } from '../export/types';
-import { importWhatsAppFile, openWhatsAppFile, type WhatsAppFile } from '../export/whatsapp-import';
+import { importWhatsAppFile, openWhatsAppFile, type ChosenDateOrder, type WhatsAppFile } from '../export/whatsapp-import';
 import { listParticipants, type ParticipantSummary } from '../export/whatsapp-txt';
 import { loadBackupKey } from './backup-key';
 import { CiphertextBlob } from './ciphertext-blob';
@@ -26,9 +26,13 @@ export async function openImport(picked: Blob | Uint8Array, fileName: string, on
   return { file, participants: listParticipants(file.text) };
 }
 
-/** `me` null: the user chose "None of these" (directions stay unknown, with a warning). */
-export function parseImport(file: WhatsAppFile, me: string | null): ChatExport {
-  return importWhatsAppFile(file, me === null ? {} : { me });
+/**
+ * `me` null: the user chose "None of these" (directions stay unknown, with a warning).
+ * `dateOrder`: the user's choice for a file whose dates fit both orders (see the summary's
+ * `dateOrder`); without it the browser's locale decides there.
+ */
+export function parseImport(file: WhatsAppFile, me: string | null, dateOrder?: ChosenDateOrder): ChatExport {
+  return importWhatsAppFile(file, { ...(me === null ? {} : { me }), ...(dateOrder === undefined ? {} : { dateOrder }) });
 }
 
 export interface EncryptedBackup {

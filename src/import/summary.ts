@@ -1,7 +1,7 @@
 // What the import page shows before encrypting: counts and dates from the parsed chat, read only
 // in page memory.
 import type { ChatExport, Warning } from '../export/types';
-import type { WhatsAppFile } from '../export/whatsapp-import';
+import { importWhatsAppFile, type ChosenDateOrder, type WhatsAppFile } from '../export/whatsapp-import';
 import { referencedMediaNames } from '../export/whatsapp-zip';
 
 export interface ImportSummary {
@@ -20,10 +20,41 @@ export interface ImportSummary {
   mediaMissing: number;
   unreadableLines: number;
   warnings: Warning[];
+  /**
+   * Set when every day in the file is 12 or less and nothing in it tells the order, so the user
+   * should choose: the order used now, whether the user chose it (else the browser's locale did),
+   * and the first and last message date under each reading, to judge by.
+   */
+  dateOrder: DateOrderChoice | null;
+}
+
+export interface DateOrderChoice {
+  order: ChosenDateOrder;
+  chosen: boolean;
+  ranges: Record<ChosenDateOrder, { first: string | null; last: string | null }>;
 }
 
 // Facts every WhatsApp export shares, which the summary says in its own words instead.
 const NOT_WORTH_A_WARNING = new Set(['timestamps-local', 'unparsed-lines']);
+// What the date order choice says itself.
+const DATE_ORDER_OPEN = new Set(['date-order-from-locale', 'date-order-chosen']);
+
+function range(doc: ChatExport): { first: string | null; last: string | null } {
+  return { first: doc.messages[0]?.timestamp.value ?? null, last: doc.messages.at(-1)?.timestamp.value ?? null };
+}
+
+/** Both readings of a file whose dates fit either order; null when the file itself decides. */
+function dateOrderChoice(file: WhatsAppFile, doc: ChatExport): DateOrderChoice | null {
+  const open = doc.capture.warnings.find((w) => DATE_ORDER_OPEN.has(w.code));
+  const order = doc.capture.dateOrder;
+  if (open === undefined || (order !== 'dmy' && order !== 'mdy')) return null;
+  // Only a file with every day at most 12 gets here: short chats, so parsing twice more is cheap.
+  return {
+    order,
+    chosen: open.code === 'date-order-chosen',
+    ranges: { dmy: range(importWhatsAppFile(file, { dateOrder: 'dmy' })), mdy: range(importWhatsAppFile(file, { dateOrder: 'mdy' })) },
+  };
+}
 
 export function summarizeImport(file: WhatsAppFile, doc: ChatExport): ImportSummary {
   const stamps = doc.messages.map((m) => m.timestamp.value);
@@ -32,7 +63,8 @@ export function summarizeImport(file: WhatsAppFile, doc: ChatExport): ImportSumm
   const mediaMissing = file.kind === 'zip' ? named.filter((n) => !inZip.has(n.normalize('NFC'))).length : 0;
   // The backup writer records this as a 'media-missing' warning once the media are stored; say it
   // here too, so the user can pick a better file before encrypting.
-  const warnings = doc.capture.warnings.filter((w) => !NOT_WORTH_A_WARNING.has(w.code));
+  const dateOrder = dateOrderChoice(file, doc);
+  const warnings = doc.capture.warnings.filter((w) => !NOT_WORTH_A_WARNING.has(w.code) && !(dateOrder !== null && DATE_ORDER_OPEN.has(w.code)));
   if (mediaMissing > 0 && !warnings.some((w) => w.code === 'media-missing')) {
     warnings.push({ code: 'media-missing', message: `${mediaMissing} attachments name files the export did not include.`, count: mediaMissing });
   }
@@ -48,6 +80,7 @@ export function summarizeImport(file: WhatsAppFile, doc: ChatExport): ImportSumm
     mediaMissing,
     unreadableLines: doc.capture.unparsedLines.length,
     warnings,
+    dateOrder,
   };
 }
 

@@ -106,6 +106,32 @@ describe('WhatsApp export fixtures, compared field by field with their expected 
   });
 });
 
+describe('importWhatsAppFile with a chosen date order', () => {
+  it('reads an ambiguous file in the chosen order and records that the user chose it', async () => {
+    const file = await openWhatsAppFile(read('ambiguous-dates.txt'), 'ambiguous-dates.txt');
+    const byLocale = importWhatsAppFile(file, { me: 'Sophie Martin', locale: 'en-US' });
+    const chosen = importWhatsAppFile(file, { me: 'Sophie Martin', locale: 'en-US', dateOrder: 'dmy' });
+    expect(chosen.capture.dateOrder).toBe('dmy');
+    expect(chosen.messages[0]!.timestamp.value).toBe('2026-04-03T09:15');
+    expect(byLocale.messages[0]!.timestamp.value).toBe('2026-03-04T09:15');
+    // Same messages, same keys: only the dates differ.
+    expect(chosen.messages.map((m) => m.key)).toEqual(byLocale.messages.map((m) => m.key));
+    const codes = chosen.capture.warnings.map((w) => w.code);
+    expect(codes).toContain('date-order-chosen');
+    expect(codes).not.toContain('date-order-from-locale');
+    expect(chosen.capture.warnings.find((w) => w.code === 'date-order-chosen')!.message).toContain('day/month/year, as chosen');
+    expect(validateExport(chosen).errors).toEqual([]);
+    expect(importWhatsAppFile(file, { me: 'Sophie Martin', dateOrder: 'mdy' }).capture.dateOrder).toBe('mdy');
+  });
+
+  it('leaves a file whose dates decide the order as it is', async () => {
+    const file = await openWhatsAppFile(read('android-24h-dmy.txt'), 'android-24h-dmy.txt');
+    const doc = importWhatsAppFile(file, { me: 'Ana Costa', dateOrder: 'mdy' });
+    expect(doc.capture.dateOrder).toBe('dmy');
+    expect(doc.capture.warnings.map((w) => w.code)).not.toContain('date-order-chosen');
+  });
+});
+
 describe('openWhatsAppFile', () => {
   it('records the picked file\u2019s size and SHA-256, and tells a zip from a text file', async () => {
     const bytes = read('ios-media.zip');

@@ -96,6 +96,65 @@ describe('import page', () => {
     expect(downloads.map((d) => d.name)).toEqual([downloads[0]!.name, downloads[0]!.name]);
   });
 
+  it('reads a picked zip from the File in slices, never its whole arrayBuffer()', async () => {
+    captureDownloads();
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Choose a WhatsApp export' });
+    const file = new File([readFileSync('test/fixtures/whatsapp/ios-media.zip')], 'WhatsApp Chat - Priya Raman.zip');
+    const whole = vi.spyOn(file, 'arrayBuffer');
+    fireEvent.change(screen.getByLabelText('WhatsApp export file (.txt or .zip)'), { target: { files: [file] } });
+    await screen.findByRole('heading', { name: 'Which one is you?' });
+    fireEvent.click(screen.getByRole('radio', { name: /Felix Braun/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Check the chat' });
+    fireEvent.click(screen.getByRole('button', { name: 'Encrypt and save backup' }));
+    await screen.findByRole('heading', { name: 'Backup saved' });
+    expect(whole).not.toHaveBeenCalled();
+    // The file decides its date order here: no choice offered.
+    expect(screen.queryByTestId('date-order')).toBeNull();
+  });
+
+  it('lets the user choose day-first or month-first when every day is 12 or less, showing what each reading gives', async () => {
+    const downloads = captureDownloads();
+    render(<ImportApp />);
+    await screen.findByRole('heading', { name: 'Choose a WhatsApp export' });
+    pick('WhatsApp Chat with Karim Haddad.txt', 'ambiguous-dates.txt');
+    await screen.findByRole('heading', { name: 'Which one is you?' });
+    fireEvent.click(screen.getByRole('radio', { name: /Sophie Martin/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    await screen.findByRole('heading', { name: 'Check the chat' });
+
+    const group = screen.getByRole('group', { name: 'Dates are' });
+    const dayFirst = screen.getByRole('radio', { name: /^Day first \(26\/11\)/ }) as HTMLInputElement;
+    const monthFirst = screen.getByRole('radio', { name: /^Month first \(11\/26\)/ }) as HTMLInputElement;
+    // Each reading's first and last date, with month names, so the user can judge.
+    expect(dayFirst.closest('label')!.textContent).toContain('Apr 3, 2026 to Apr 11, 2026');
+    expect(monthFirst.closest('label')!.textContent).toContain('Mar 4, 2026 to Nov 4, 2026');
+    // The browser's order (en-US here) was used, and the page says so instead of a bare warning.
+    expect(monthFirst.checked).toBe(true);
+    expect(group.textContent).toContain('They were read in your browser’s date order');
+    expect(screen.queryByText(/Check that the dates look right/)).toBeNull();
+    const dates = () => screen.getByText('Dates').nextElementSibling!.textContent!;
+    expect(dates()).toMatch(/^Mar 4, 2026.* to Nov 4, 2026/);
+
+    fireEvent.click(dayFirst);
+    await waitFor(() => expect(dates()).toMatch(/^Apr 3, 2026.* to Apr 11, 2026/));
+    expect((screen.getByRole('radio', { name: /^Day first/ }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByRole('group', { name: 'Dates are' }).textContent).toContain('They are read in the order you chose.');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Encrypt and save backup' }));
+    await screen.findByRole('heading', { name: 'Backup saved' });
+    let chat: { capture: { dateOrder: string; warnings: { code: string }[] }; messages: { timestamp: { value: string } }[] } | undefined;
+    await openBackup(() => downloads[0]!.blob.stream() as ReadableStream<Uint8Array>, [{ seed: SEED, type: 'classic' }], async (entry) => {
+      if (entry.name !== 'chat.json.gz') return;
+      const text = await new Response(new Blob([entry.bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+      chat = JSON.parse(text);
+    });
+    expect(chat!.capture.dateOrder).toBe('dmy');
+    expect(chat!.messages[0]!.timestamp.value).toBe('2026-04-03T09:15');
+    expect(chat!.capture.warnings.map((w) => w.code)).toContain('date-order-chosen');
+  });
+
   it('accepts "None of these"', async () => {
     captureDownloads();
     render(<ImportApp />);

@@ -4,7 +4,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { ChatExport } from '../../export/types';
-import type { WhatsAppFile } from '../../export/whatsapp-import';
+import type { ChosenDateOrder, WhatsAppFile } from '../../export/whatsapp-import';
 import type { ParticipantSummary } from '../../export/whatsapp-txt';
 import { encryptImport, openImport, parseImport, type EncryptedBackup } from '../../import/pipeline';
 import { summarizeImport, type ImportSummary } from '../../import/summary';
@@ -21,9 +21,9 @@ type Step =
   | { name: 'checking' }
   | { name: 'no-key' }
   | { name: 'pick'; error?: string }
-  | { name: 'reading' }
+  | { name: 'reading'; progress: number | null }
   | { name: 'who'; file: WhatsAppFile; participants: ParticipantSummary[] }
-  | { name: 'summary'; file: WhatsAppFile; doc: ChatExport; summary: ImportSummary; error?: string }
+  | { name: 'summary'; file: WhatsAppFile; me: string | null; doc: ChatExport; summary: ImportSummary; error?: string }
   | { name: 'encrypting'; progress: number }
   | { name: 'saved'; backup: EncryptedBackup };
 
@@ -42,26 +42,27 @@ export function ImportApp() {
   useStepFocus(step.name === 'checking' ? null : step.name);
 
   async function pickFile(picked: File) {
-    setStep({ name: 'reading' });
+    setStep({ name: 'reading', progress: null });
     try {
-      const bytes = new Uint8Array(await picked.arrayBuffer());
-      const { file, participants } = await openImport(bytes, picked.name);
+      // The File itself, never its whole arrayBuffer(): a zip is read in slices (src/export/zip.ts).
+      const { file, participants } = await openImport(picked, picked.name, (progress) => setStep({ name: 'reading', progress }));
       setStep({ name: 'who', file, participants });
     } catch (e) {
       setStep({ name: 'pick', error: importErrorText(e) });
     }
   }
 
-  function choose(file: WhatsAppFile, me: string | null) {
+  /** Parses with "me" (and the user's date order, once chosen) and shows the summary. */
+  function choose(file: WhatsAppFile, me: string | null, dateOrder?: ChosenDateOrder) {
     try {
-      const doc = parseImport(file, me);
-      setStep({ name: 'summary', file, doc, summary: summarizeImport(file, doc) });
+      const doc = parseImport(file, me, dateOrder);
+      setStep({ name: 'summary', file, me, doc, summary: summarizeImport(file, doc) });
     } catch (e) {
       setStep({ name: 'pick', error: importErrorText(e) });
     }
   }
 
-  async function encrypt(file: WhatsAppFile, doc: ChatExport, summary: ImportSummary) {
+  async function encrypt(file: WhatsAppFile, me: string | null, doc: ChatExport, summary: ImportSummary) {
     setStep({ name: 'encrypting', progress: 0 });
     try {
       const backup = await encryptImport({
@@ -73,7 +74,7 @@ export function ImportApp() {
       saveFile(backup.blob, backup.fileName);
       setStep({ name: 'saved', backup });
     } catch (e) {
-      setStep({ name: 'summary', file, doc, summary, error: importErrorText(e) });
+      setStep({ name: 'summary', file, me, doc, summary, error: importErrorText(e) });
     }
   }
 
@@ -98,7 +99,7 @@ export function ImportApp() {
     case 'reading':
       body = (
         <Step heading={t('importReadingHeading')} busy>
-          <ProgressBar label={t('importReading')} value={null} />
+          <ProgressBar label={t('importReading')} value={step.progress} />
         </Step>
       );
       break;
@@ -114,10 +115,10 @@ export function ImportApp() {
     case 'summary':
       body = (
         <Step heading={t('importSummaryHeading')}>
-          <ImportSummaryView summary={step.summary} />
+          <ImportSummaryView summary={step.summary} onDateOrder={(order) => choose(step.file, step.me, order)} />
           {step.error && <Notice kind="error">{step.error}</Notice>}
           <div class="actions">
-            <button type="button" class="primary" onClick={() => void encrypt(step.file, step.doc, step.summary)}>
+            <button type="button" class="primary" onClick={() => void encrypt(step.file, step.me, step.doc, step.summary)}>
               {t('importEncryptButton')}
             </button>
             <button type="button" onClick={() => setStep({ name: 'pick' })}>

@@ -1,12 +1,15 @@
 import type { Warning } from '../../export/types';
-import { localTimestampToDate, type ImportSummary } from '../../import/summary';
-import { formatBytes, formatDateTime, formatNumber, t, tCount, type CountedMessage, type MessageKey } from '../i18n';
+import type { ChosenDateOrder } from '../../export/whatsapp-import';
+import { localTimestampToDate, type DateOrderChoice, type ImportSummary } from '../../import/summary';
+import { RadioChoices } from '../forms';
+import { formatBytes, formatDate, formatDateTime, formatNumber, t, tCount, type CountedMessage, type MessageKey } from '../i18n';
 
 // Parser warnings have stable codes; these get words of our own, others show the parser's text.
 const WARNING_TEXT: Record<string, MessageKey> = {
   'date-order-conflict': 'warnDateOrderConflict',
   'date-order-inferred': 'warnDateOrderInferred',
   'date-order-from-locale': 'warnDateOrderFromLocale',
+  'date-order-chosen': 'warnDateOrderChosen',
   'me-unknown': 'warnMeUnknown',
   'me-not-found': 'warnMeNotFound',
   'invalid-utf8': 'warnInvalidUtf8',
@@ -31,7 +34,38 @@ function when(value: string | null): string {
   return date ? formatDateTime(date) : value;
 }
 
-export function ImportSummaryView(props: { summary: ImportSummary }) {
+function day(value: string | null): string {
+  if (value === null) return '—';
+  const date = localTimestampToDate(value);
+  return date ? formatDate(date) : value;
+}
+
+/**
+ * Every day in the file is 12 or less, so its dates read both ways: the user picks, seeing the
+ * first and last date each reading gives (written with month names, so they are not ambiguous).
+ */
+function DateOrderChoiceView(props: { choice: DateOrderChoice; onChange: (order: ChosenDateOrder) => void }) {
+  const { choice } = props;
+  const option = (order: ChosenDateOrder, title: MessageKey) => ({
+    value: order,
+    title: t(title),
+    hint: t('importDateRangeValue', [day(choice.ranges[order].first), day(choice.ranges[order].last)]),
+  });
+  return (
+    <fieldset data-testid="date-order">
+      <legend>{t('importDateOrderLegend')}</legend>
+      <p class="hint">{t(choice.chosen ? 'importDateOrderChosen' : 'importDateOrderFromBrowser')}</p>
+      <RadioChoices
+        name="date-order"
+        options={[option('dmy', 'importDateOrderDayFirst'), option('mdy', 'importDateOrderMonthFirst')]}
+        value={choice.order}
+        onChange={props.onChange}
+      />
+    </fieldset>
+  );
+}
+
+export function ImportSummaryView(props: { summary: ImportSummary; onDateOrder?: (order: ChosenDateOrder) => void }) {
   const s = props.summary;
   return (
     <>
@@ -52,6 +86,7 @@ export function ImportSummaryView(props: { summary: ImportSummary }) {
         <dd data-testid="summary-unreadable">{formatNumber(s.unreadableLines)}</dd>
       </dl>
       {s.unreadableLines > 0 && <p class="hint">{t('importUnreadableHint')}</p>}
+      {s.dateOrder !== null && props.onDateOrder !== undefined && <DateOrderChoiceView choice={s.dateOrder} onChange={props.onDateOrder} />}
       {s.warnings.length > 0 && (
         <div class="notice warning" role="status">
           <h3>{t('importWarnings')}</h3>
