@@ -5,7 +5,7 @@
 import type { ChatExport, Warning } from './types';
 import { mimeForName } from './mime';
 import { decodeExportText, titleFromFileName, WhatsAppImportError } from './whatsapp-txt';
-import { readZipDirectory, readZipEntry, ZipError, zipEntryStream, type ZipEntry } from './zip';
+import { readZipDirectory, readZipEntry, verifiedStoredBlob, ZipError, zipEntryStream, type ZipEntry } from './zip';
 
 export interface ZipMediaEntry {
   /** File name inside the zip, without folders: what the chat's attachment markers name. */
@@ -19,6 +19,11 @@ export interface ZipMediaEntry {
   open(): ReadableStream<Uint8Array>;
   /** The whole entry in memory, checked the same way (small entries). */
   read(): Promise<Uint8Array>;
+  /**
+   * Present for an entry stored without compression: one read checks its size and CRC-32, then its
+   * bytes are given as a slice of the zip's Blob (read again by whoever needs them, never copied).
+   */
+  storedBlob?: () => Promise<Blob>;
 }
 
 export interface WhatsAppZip {
@@ -57,12 +62,24 @@ function mediaStream(blob: Blob, entry: ZipEntry): ReadableStream<Uint8Array> {
   });
 }
 
-async function readEntry(blob: Blob, entry: ZipEntry): Promise<Uint8Array> {
+async function mapZipError<T>(work: Promise<T>): Promise<T> {
   try {
-    return await readZipEntry(blob, entry);
+    return await work;
   } catch (e) {
     throw badZip(e);
   }
+}
+
+const readEntry = (blob: Blob, entry: ZipEntry) => mapZipError(readZipEntry(blob, entry));
+
+function mediaEntry(blob: Blob, entry: ZipEntry): ZipMediaEntry {
+  return {
+    name: baseName(entry.name),
+    size: entry.size,
+    open: () => mediaStream(blob, entry),
+    read: () => readEntry(blob, entry),
+    ...(entry.method === 0 && !entry.encrypted ? { storedBlob: () => mapZipError(verifiedStoredBlob(blob, entry)) } : {}),
+  };
 }
 
 /** Which entry holds the chat: _chat.txt, then a WhatsApp-named .txt, then the only .txt. */
@@ -99,9 +116,7 @@ export async function readWhatsAppZip(source: Blob | Uint8Array): Promise<WhatsA
     throw new WhatsAppImportError('bad-zip', `The chat file in the zip is ${chat.size} bytes, too large to be a chat export.`);
   }
   const { text, lossy } = decodeExportText(await readEntry(blob, chat));
-  const media = entries
-    .filter((e) => e !== chat && !isNoise(e.name))
-    .map((e) => ({ name: baseName(e.name), size: e.size, open: () => mediaStream(blob, e), read: () => readEntry(blob, e) }));
+  const media = entries.filter((e) => e !== chat && !isNoise(e.name)).map((e) => mediaEntry(blob, e));
   return { chatFileName: baseName(chat.name), text, lossy, media };
 }
 

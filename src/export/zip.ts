@@ -282,6 +282,18 @@ export function zipEntryStream(blob: Blob, entry: ZipEntry): ReadableStream<Uint
   });
 }
 
+/**
+ * A stored (uncompressed) entry's bytes as a slice of the archive's Blob, after one read has
+ * checked them against the recorded size and CRC-32: a Blob reader (the backup writer) can then
+ * read them as often as it needs without inflating or checking again. Not for deflated entries.
+ */
+export async function verifiedStoredBlob(blob: Blob, entry: ZipEntry): Promise<Blob> {
+  if (entry.method !== 0) throw new RangeError(`${entry.name} is compressed; only a stored entry is its own bytes`);
+  const reader = zipEntryStream(blob, entry).getReader();
+  while (!(await reader.read()).done);
+  return storedBytes(blob, entry);
+}
+
 /** The whole entry in memory, checked like zipEntryStream. For the chat text and small media. */
 export async function readZipEntry(blob: Blob, entry: ZipEntry): Promise<Uint8Array> {
   const out = new Uint8Array(entry.size);

@@ -85,6 +85,16 @@ describe('readWhatsAppZip, damaged media', () => {
     expect(await kindOf(() => new Response(z.media[0]!.open()).arrayBuffer())).toBe('bad-zip');
   });
 
+  it('offers stored entries as checked Blob slices, deflated ones only as streams', async () => {
+    const z = await readWhatsAppZip(
+      buildZip([{ name: '_chat.txt', data: strToU8(CHAT) }, { name: 'IMG-1.jpg', data: image }, { name: 'IMG-2.jpg', data: image, method: 8 }, { name: 'IMG-3.jpg', data: image, crc: 5 }]),
+    );
+    const [stored, deflated, wrong] = z.media;
+    expect(new Uint8Array(await (await stored!.storedBlob!()).arrayBuffer())).toEqual(image);
+    expect(deflated!.storedBlob).toBeUndefined();
+    expect(await kindOf(() => wrong!.storedBlob!())).toBe('bad-zip');
+  });
+
   it('refuses a chat file too large to be a chat before reading it', async () => {
     const bytes = buildZip([{ name: '_chat.txt', data: strToU8(CHAT), size: MAX_CHAT_FILE_SIZE + 1 }]);
     expect(await kindOf(() => readWhatsAppZip(bytes))).toBe('bad-zip');

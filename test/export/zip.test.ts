@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { crc32, Crc32, decodeZipName, readZipDirectory, readZipEntry, ZipError, zipEntryStream, type ZipEntry } from '../../src/export/zip';
+import { crc32, Crc32, decodeZipName, readZipDirectory, readZipEntry, verifiedStoredBlob, ZipError, zipEntryStream, type ZipEntry } from '../../src/export/zip';
 import { buildZip } from './zip-builder';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/whatsapp/', import.meta.url));
@@ -136,6 +136,16 @@ describe('readZipDirectory and the entries', () => {
     const blob = blobOf(bytes);
     const [entry] = await readZipDirectory(blob);
     expect(await zipFailure(() => readZipEntry(blob, entry!))).toMatch(/^v\.mp4 /);
+  });
+
+  it('gives a stored entry as a slice of the archive once its CRC-32 checked out, and refuses otherwise', async () => {
+    const data = strToU8('a stored voice note');
+    const good = blobOf(buildZip([{ name: 'a.opus', data }, { name: 'b.opus', data, crc: 7 }, { name: 'c.opus', data, method: 8 }]));
+    const [a, b, c] = await readZipDirectory(good);
+    const slice = await verifiedStoredBlob(good, a!);
+    expect(new Uint8Array(await slice.arrayBuffer())).toEqual(data);
+    expect(await zipFailure(() => verifiedStoredBlob(good, b!))).toContain('CRC-32');
+    await expect(verifiedStoredBlob(good, c!)).rejects.toThrow(RangeError);
   });
 
   it('refuses encrypted entries and compression it cannot unpack, when they are read', async () => {

@@ -1,7 +1,7 @@
 // feedImport, the one way a parsed export goes into a backup (import page and CLI): media first,
 // each once, in the zip's order, then the chat with attachments pointing at the stored entries.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bytesSource } from '../../src/age/gate';
 import { openBackup } from '../../src/backup/reader';
 import { BackupWriter, type MediaRef } from '../../src/backup/writer';
@@ -9,7 +9,7 @@ import { deriveKeyId, deriveMacKey, seedToRecipient } from '../../src/crypto/key
 import type { ChatExport } from '../../src/export/types';
 import { importWhatsAppFile, openWhatsAppFile } from '../../src/export/whatsapp-import';
 import type { ZipMediaEntry } from '../../src/export/whatsapp-zip';
-import { feedImport, mediaExtension } from '../../src/import/feed';
+import { feedImport, MEDIA_IN_MEMORY, mediaExtension } from '../../src/import/feed';
 import { SEED } from './helpers';
 
 async function writer() {
@@ -56,6 +56,30 @@ describe('feedImport', () => {
     await expect(feedImport(broken.w, { media: [unreadable] }, doc)).rejects.toThrow('bad zip entry');
     await broken.w.abort(new Error('stopped'));
     await expect(broken.file).rejects.toThrow('stopped');
+  });
+
+  it('hands the writer small media as bytes, large stored ones as a Blob slice, large deflated ones as a stream factory', async () => {
+    const { w, file } = await writer();
+    const inputs: unknown[] = [];
+    const addMedia = w.addMedia.bind(w);
+    vi.spyOn(w, 'addMedia').mockImplementation((data, ext) => {
+      inputs.push(data);
+      return addMedia(data, ext);
+    });
+    const bytes = new Uint8Array([1, 2, 3]);
+    const stream = () => new Blob([bytes]).stream() as ReadableStream<Uint8Array>;
+    const big = MEDIA_IN_MEMORY + 1; // as the zip records it; the readers below give 3 bytes
+    const media: ZipMediaEntry[] = [
+      { name: 'small.jpg', size: 3, read: async () => bytes, open: stream },
+      { name: 'stored.mp4', size: big, read: () => Promise.reject(new Error('not read whole')), open: stream, storedBlob: async () => new Blob([bytes]) },
+      { name: 'deflated.mp4', size: big, read: () => Promise.reject(new Error('not read whole')), open: stream },
+    ];
+    const doc = importWhatsAppFile(await openWhatsAppFile(new TextEncoder().encode('26/11/2026, 10:15 - Alice: hi\n'), 'chat.txt'), { locale: 'en-GB' });
+    await feedImport(w, { media }, doc);
+    await file;
+    expect(inputs[0]).toBeInstanceOf(Uint8Array);
+    expect(inputs[1]).toBeInstanceOf(Blob);
+    expect(typeof inputs[2]).toBe('function');
   });
 
   it('uses "bin" for names the format cannot carry as an extension', () => {

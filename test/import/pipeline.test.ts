@@ -111,8 +111,10 @@ describe('import pipeline', () => {
 
   it('keeps memory flat: the zip is read in slices, never whole, and at most one fold of ciphertext waits in JS arrays', async () => {
     const MiB = 1024 * 1024;
-    const video = Uint8Array.from(randomBytes(12 * MiB)); // deflated, and larger than MEDIA_IN_MEMORY: streamed twice
-    const voice = Uint8Array.from(randomBytes(5 * MiB)); // stored, also streamed
+    // Both over MEDIA_IN_MEMORY: the deflated one goes to the writer as a stream factory (inflated
+    // twice), the stored one as a CRC-checked slice of the File.
+    const video = Uint8Array.from(randomBytes(17 * MiB));
+    const voice = Uint8Array.from(randomBytes(17 * MiB));
     const photo = Uint8Array.from(randomBytes(300 * 1024)); // read whole: small
     const chat = [
       '26/11/2026, 10:00 - Ann: VID-20261126-WA0001.mp4 (file attached)',
@@ -147,11 +149,11 @@ describe('import pipeline', () => {
     expect(Math.max(...reads)).toBeLessThan(70_000);
     expect(reads).not.toContain(picked.size);
 
-    // The backup is ~17.5 MiB; no more than one 8 MiB fold (plus one 64 KiB chunk) was ever in arrays.
-    expect(backup.size).toBeGreaterThan(17 * MiB);
+    // The backup is ~34 MiB; no more than one 8 MiB fold (plus one 64 KiB chunk) was ever in arrays.
+    expect(backup.size).toBeGreaterThan(34 * MiB);
     expect(sink.peakPendingBytes).toBeLessThanOrEqual(FOLD_BYTES + 65536 + 16);
-    expect(sink.folds).toBeGreaterThanOrEqual(2);
-    expect(MEDIA_IN_MEMORY).toBe(4 * MiB);
+    expect(sink.folds).toBeGreaterThanOrEqual(4);
+    expect(MEDIA_IN_MEMORY).toBe(16 * MiB);
 
     const { entries } = await decrypt(backup.blob);
     const doc = (await gunzipJson(entries.get('chat.json.gz')!)) as ChatExport;
@@ -163,17 +165,20 @@ describe('import pipeline', () => {
     }
   });
 
-  it('fails as bad-zip, with no backup, when a media entry is damaged', async () => {
-    const photo = Uint8Array.from(randomBytes(5 * 1024 * 1024));
-    const zip = buildZip([
-      { name: '_chat.txt', data: new TextEncoder().encode('[26/11/2026, 10:00:00] Ann: <attached: 00000001-PHOTO-2026-11-26-10-00-00.jpg>\n') },
-      { name: '00000001-PHOTO-2026-11-26-10-00-00.jpg', data: photo, method: 8, crc: 1234 },
-    ]);
-    const { file } = await openImport(new File([zip as Uint8Array<ArrayBuffer>], 'chat.zip'), 'chat.zip');
-    await expect(encryptImport({ file, doc: parseImport(file, 'Ann'), appVersion: '0.1.0', loadKey: async () => key })).rejects.toMatchObject({
-      name: 'WhatsAppImportError',
-      kind: 'bad-zip',
-    });
+  it('fails as bad-zip, with no backup, when a media entry is damaged: small, large stored, large deflated', async () => {
+    const big = Uint8Array.from(randomBytes(17 * 1024 * 1024));
+    const chat = new TextEncoder().encode('[26/11/2026, 10:00:00] Ann: <attached: 00000001-PHOTO-2026-11-26-10-00-00.jpg>\n');
+    for (const [data, method] of [[big.subarray(0, 1000), 8], [big, 0], [big, 8]] as const) {
+      const zip = buildZip([
+        { name: '_chat.txt', data: chat },
+        { name: '00000001-PHOTO-2026-11-26-10-00-00.jpg', data, method, crc: 1234 },
+      ]);
+      const { file } = await openImport(new File([zip as Uint8Array<ArrayBuffer>], 'chat.zip'), 'chat.zip');
+      await expect(
+        encryptImport({ file, doc: parseImport(file, 'Ann'), appVersion: '0.1.0', loadKey: async () => key }),
+        `${data.length} bytes, method ${method}`,
+      ).rejects.toMatchObject({ name: 'WhatsAppImportError', kind: 'bad-zip' });
+    }
   });
 
   it('uses "bin" for media names the backup format cannot carry as an extension', () => {
