@@ -26,7 +26,7 @@ export interface WhatsAppFile {
 export interface OpenFileOptions {
   /** Incremental SHA-256 for a zip's file hash (default @noble/hashes; the CLI passes node:crypto's). */
   sha256?: Sha256Factory;
-  /** 0…1 while a zip is hashed (the long part of opening a large export). */
+  /** 0…1 in whole percents while a zip is hashed (the long part of opening a large export). */
   onProgress?: (fraction: number) => void;
 }
 
@@ -36,12 +36,18 @@ async function hashBlob(blob: Blob, factory: Sha256Factory, onProgress?: (fracti
   const hash = factory();
   const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
   let seen = 0;
+  let reported = -1;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     hash.update(value);
     seen += value.length;
-    onProgress?.(blob.size === 0 ? 1 : seen / blob.size);
+    // Whole percents only: a large file is thousands of chunks, and each report may redraw a page.
+    const percent = Math.floor((seen / blob.size) * 100);
+    if (onProgress !== undefined && percent !== reported) {
+      reported = percent;
+      onProgress(percent / 100);
+    }
   }
   return toHex(hash.digest());
 }

@@ -164,6 +164,7 @@ describe('openWhatsAppFile', () => {
     expect(updates).toBeGreaterThan(0);
     expect({ ...file, media: file.media.map((m) => [m.name, m.size]) }).toEqual({ ...fromBytes, media: fromBytes.media.map((m) => [m.name, m.size]) });
     expect(progress.at(-1)).toBe(1);
+    expect(progress.every((p, i) => Number.isInteger(p * 100) && (i === 0 || p > progress[i - 1]!))).toBe(true);
     const txt = await openWhatsAppFile(new File([read('sample-android.txt')], 'chat.txt'), 'chat.txt');
     expect(txt).toEqual(await openWhatsAppFile(read('sample-android.txt'), 'chat.txt'));
   });

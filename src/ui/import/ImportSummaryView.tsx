@@ -28,17 +28,14 @@ export function warningText(warning: Warning): string {
   return key ? t(key) : warning.message;
 }
 
-function when(value: string | null): string {
+/** A local timestamp value as the browser writes dates (with month names in most languages). */
+function shown(value: string | null, format: (date: Date) => string): string {
   if (value === null) return '—';
   const date = localTimestampToDate(value);
-  return date ? formatDateTime(date) : value;
+  return date ? format(date) : value;
 }
-
-function day(value: string | null): string {
-  if (value === null) return '—';
-  const date = localTimestampToDate(value);
-  return date ? formatDate(date) : value;
-}
+const when = (value: string | null) => shown(value, formatDateTime);
+const day = (value: string | null) => shown(value, formatDate);
 
 /**
  * Every day in the file is 12 or less, so its dates read both ways: the user picks, seeing the
@@ -65,7 +62,7 @@ function DateOrderChoiceView(props: { choice: DateOrderChoice; onChange: (order:
   );
 }
 
-export function ImportSummaryView(props: { summary: ImportSummary; onDateOrder?: (order: ChosenDateOrder) => void }) {
+export function ImportSummaryView(props: { summary: ImportSummary; onDateOrder: (order: ChosenDateOrder) => void }) {
   const s = props.summary;
   return (
     <>
@@ -86,7 +83,7 @@ export function ImportSummaryView(props: { summary: ImportSummary; onDateOrder?:
         <dd data-testid="summary-unreadable">{formatNumber(s.unreadableLines)}</dd>
       </dl>
       {s.unreadableLines > 0 && <p class="hint">{t('importUnreadableHint')}</p>}
-      {s.dateOrder !== null && props.onDateOrder !== undefined && <DateOrderChoiceView choice={s.dateOrder} onChange={props.onDateOrder} />}
+      {s.dateOrder !== null && <DateOrderChoiceView choice={s.dateOrder} onChange={props.onDateOrder} />}
       {s.warnings.length > 0 && (
         <div class="notice warning" role="status">
           <h3>{t('importWarnings')}</h3>
