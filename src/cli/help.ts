@@ -50,13 +50,15 @@ FOLDER receives:
   media/          attachments, named by their SHA-256
   manifest.json   what the backup says about itself (sizes, fingerprints)
 FOLDER may exist already, but none of those names may exist in it.
+  --verbose   with a failure, also print its technical detail
 
 ${KEY_HELP}`,
   verify: `Usage: chatseal verify BACKUP.age [--json] [key options]
 
 Checks the whole backup (every byte, the signature made with your key, every
 file's fingerprint) and prints a summary. Writes nothing.
-  --json   print the summary as JSON
+  --json      print the summary as JSON
+  --verbose   with a failure, also print its technical detail
 
 ${KEY_HELP}`,
   inspect: `Usage: chatseal inspect BACKUP.age [--json]
@@ -64,7 +66,8 @@ ${KEY_HELP}`,
 Shows what anyone can see without the key: the key id the backup names, the
 file's size, the header and payload sizes, the number of 64 KiB chunks and the
 header's stanza types. Checks nothing cryptographic.
-  --json   print as JSON`,
+  --json      print as JSON
+  --verbose   with a failure, also print its technical detail`,
   convert: `Usage: chatseal convert EXPORT.txt|EXPORT.zip [--me NAME]
 
 Reads a WhatsApp "Export chat" file (.txt, or .zip with media) and prints the
@@ -73,7 +76,8 @@ SHA-256 and path as a backup stores it, so this is the document encrypt embeds.
 Lines that cannot be read are listed on standard error.
   --me NAME       which participant is you (otherwise no message is marked as sent)
   --locale TAG    decides day/month order when the file cannot (e.g. en-GB);
-                  default: this system's locale`,
+                  default: this system's locale
+  --verbose       with a failure, also print its technical detail`,
   encrypt: `Usage: chatseal encrypt EXPORT.txt|EXPORT.zip -o BACKUP.age [--me NAME] [key options]
 
 Makes an encrypted ChatSeal backup of a WhatsApp "Export chat" file, as the
@@ -81,6 +85,7 @@ extension's import page does. BACKUP.age must not exist yet; it appears only
 when the backup is complete.
   --me NAME       which participant is you
   --locale TAG    decides day/month order when the file cannot (e.g. en-GB)
+  --verbose       with a failure, also print its technical detail
 
 A 64-digit key makes a post-quantum backup unless --key-type classic is given
 (classic backups also open with age 1.1).
