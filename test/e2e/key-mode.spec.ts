@@ -127,8 +127,8 @@ test('a .zip export with media: the media entries come first, byte for byte', as
   for (const m of media) expect(path.basename(m).split('.')[0]).toBe(sha(fs.readFileSync(path.join(unpacked, m))));
 
   // The import page and the CLI's `encrypt` (the same job from a terminal) make the same chat of
-  // it: both backups decrypt (with the CLI) to one document, apart from capture times and version.
-  // (`convert` is not the reference here: it carries no media, so it cannot mark any captured.)
+  // it: both backups decrypt (with the CLI) to one document, apart from capture times and version;
+  // it is also what `convert` prints and the hand-checked expected document.
   const keyFile = path.join(tmp, 'key.txt');
   fs.writeFileSync(keyFile, `${kit.identity}\n`, { mode: 0o600 });
   const cliBackup = path.join(tmp, 'cli.age');
@@ -143,4 +143,12 @@ test('a .zip export with media: the media entries come first, byte for byte', as
     docs.push(comparable(readJson(path.join(out, 'chat.json'))));
   }
   expect(docs[0]).toEqual(docs[1]);
+  const converted = await chatseal(['convert', zip, '--me', 'Felix Braun']);
+  expect(converted.code, converted.stderr).toBe(0);
+  expect(docs[0]).toEqual(comparable(JSON.parse(converted.stdout.toString('utf8'))));
+  // The hand-checked document was written for the file as WhatsApp names it; this copy of the
+  // fixture is named ios-media.zip, which is the only thing that may differ.
+  const handChecked = comparable(readJson(fixturePath('whatsapp', 'ios-media.expected.json')));
+  (handChecked.source as { file: { name: string } }).file.name = 'ios-media.zip';
+  expect(docs[0]).toEqual(handChecked);
 });
