@@ -14,6 +14,8 @@ export interface AgeOpenOptions extends UnwrapOptions {
   plausibleLength?: StreamOptions['plausibleLength'];
   /** The payload's ChaCha20-Poly1305 (primitives.ts); default: WebCrypto's where it works, else noble. */
   cipher?: StreamOptions['cipher'];
+  /** Pass 1 only: the consumer keeps no chunk once it asks for the next (StreamOptions). */
+  releaseChunks?: StreamOptions['releaseChunks'];
 }
 
 export interface AgeFirstPass {
@@ -60,6 +62,7 @@ export async function openAgeFile(stream: ReadableStream<Uint8Array>, options: A
       plausibleLength: options.plausibleLength,
       onTag: (t) => tags.push(t),
       cipher: options.cipher,
+      releaseChunks: options.releaseChunks,
     }));
     return { header, identityIndex, chunks, pass, position: () => reader.offset, cancel: (r) => reader.cancel(r) };
   });

@@ -25,6 +25,12 @@ export type Sha256Factory = () => Sha256;
 export interface ChunkCipher {
   seal(nonce: Uint8Array, plaintext: Uint8Array): Uint8Array | Promise<Uint8Array>;
   open(nonce: Uint8Array, sealed: Uint8Array): Uint8Array | null | Promise<Uint8Array | null>;
+  /**
+   * Optional: the caller is done with `output`, which this cipher returned and nobody else holds;
+   * the cipher may free its memory now rather than when the garbage collector gets to it. `output`
+   * must not be used afterwards. Only ciphers whose outputs are fresh, unshared buffers have it.
+   */
+  release?(output: Uint8Array): void;
 }
 export type ChunkCipherFactory = (key: Uint8Array) => ChunkCipher | Promise<ChunkCipher>;
 
@@ -35,7 +41,20 @@ export interface CryptoPrimitives {
 
 export const nobleSha256: Sha256Factory = () => sha256.create();
 
+/**
+ * Frees a buffer's memory at once: ES2024's ArrayBuffer.prototype.transfer(0) detaches it (Chromium
+ * 114+, Firefox 122+). Without it (Node 20) the garbage collector frees it later, as before.
+ * Only for a view that spans a whole buffer the caller exclusively owns.
+ */
+export function freeBuffer(bytes: Uint8Array): void {
+  const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength || typeof buffer.transfer !== 'function') return;
+  buffer.transfer(0);
+}
+
 export const nobleChaCha20Poly1305: ChunkCipherFactory = (key) => ({
+  // Outputs are fresh arrays of their exact length, so release may free them.
+  release: freeBuffer,
   seal: (nonce, plaintext) => chacha20poly1305(key, nonce).encrypt(plaintext),
   open: (nonce, sealed) => {
     try {
@@ -54,6 +73,8 @@ export function webCryptoChaCha20Poly1305(subtle: SubtleCrypto = crypto.subtle):
   return async (key) => {
     const cryptoKey = await subtle.importKey('raw-secret' as 'raw', asBufferSource(key), { name: WEBCRYPTO_CHACHA }, false, ['encrypt', 'decrypt']);
     return {
+      // Every output is a new ArrayBuffer of WebCrypto's, whole: release may free it.
+      release: freeBuffer,
       seal: async (nonce, plaintext) =>
         new Uint8Array(await subtle.encrypt({ name: WEBCRYPTO_CHACHA, iv: asBufferSource(nonce) }, cryptoKey, asBufferSource(plaintext))),
       open: async (nonce, sealed) => {

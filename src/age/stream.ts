@@ -27,11 +27,14 @@ export function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Uint8Array {
   return hkdf(sha256, fileKey, nonce, PAYLOAD_INFO, 32);
 }
 
-function chunkNonce(counter: number, last: boolean): Uint8Array {
+/**
+ * Writes the chunk nonce into `nonce` (12 bytes, reused for every chunk: a cipher reads its inputs
+ * when called, primitives.ts) and returns it.
+ */
+function chunkNonce(nonce: Uint8Array, counter: number, last: boolean): Uint8Array {
   // 11-byte big-endian counter; a JS number covers 2^53 chunks, far beyond any file we read.
-  const nonce = new Uint8Array(12);
   let c = counter;
-  for (let i = 10; i >= 0 && c > 0; i--) {
+  for (let i = 10; i >= 0; i--) {
     nonce[i] = c % 256;
     c = Math.floor(c / 256);
   }
@@ -40,8 +43,8 @@ function chunkNonce(counter: number, last: boolean): Uint8Array {
 }
 
 /** Null when the chunk does not open this way: the caller decides the kind from its attempts. */
-async function open(cipher: ChunkCipher, counter: number, last: boolean, sealed: Uint8Array): Promise<Uint8Array | null> {
-  return cipher.open(chunkNonce(counter, last), sealed);
+async function open(cipher: ChunkCipher, nonce: Uint8Array, counter: number, last: boolean, sealed: Uint8Array): Promise<Uint8Array | null> {
+  return cipher.open(chunkNonce(nonce, counter, last), sealed);
 }
 
 /** Plaintext length of a payload of `sealedLength` bytes after the nonce, or null if impossible. */
@@ -72,6 +75,12 @@ export interface StreamOptions {
   onTag?: (tag: Uint8Array) => void;
   /** ChaCha20-Poly1305 implementation; default: detectChaCha20Poly1305(). */
   cipher?: ChunkCipherFactory;
+  /**
+   * The consumer is done with each chunk once it asks for the next (it keeps no reference): the
+   * decryptor then lets the cipher free the chunk's buffer at once (ChunkCipher.release), so a
+   * pass that only checks the plaintext leaves no dead 64 KiB buffers for the collector.
+   */
+  releaseChunks?: boolean;
 }
 
 /**
@@ -92,6 +101,7 @@ export async function* decryptPayload(
   }
   const key = await (options.cipher ?? (await detectChaCha20Poly1305()))(payloadKey(fileKey, nonce));
   const pacer = new YieldCounter();
+  const chunkNonceBuffer = new Uint8Array(12);
   let counter = 0;
   let total = 0;
 
@@ -113,22 +123,24 @@ export async function* decryptPayload(
     const start = reader.offset;
     const available = await reader.fill(CHUNK_WITH_TAG + 1);
     if (available > CHUNK_WITH_TAG) {
-      const sealed = reader.take(CHUNK_WITH_TAG);
-      const plain = await open(key, counter, false, sealed);
+      // Borrowed: read before the next call on the reader (the cipher reads it when called).
+      const sealed = reader.borrow(CHUNK_WITH_TAG);
+      const plain = await open(key, chunkNonceBuffer, counter, false, sealed);
       if (plain !== null) {
         yield accept(sealed, plain);
+        if (options.releaseChunks === true) key.release?.(plain);
         await pacer.add(CHUNK_WITH_TAG);
         continue;
       }
       const detail =
-        (await open(key, counter, true, sealed)) !== null
+        (await open(key, chunkNonceBuffer, counter, true, sealed)) !== null
           ? `data follows the final chunk (chunk ${counter})`
           : `chunk ${counter} does not authenticate`;
       throw new AgeError('payload', detail, { chunk: counter, offset: start, keyId });
     }
 
     // The bytes left are the last chunk.
-    const sealed = reader.take(available);
+    const sealed = reader.borrow(available);
     if (available === 0) {
       throw new AgeError('truncated', 'the payload has no chunks', { chunk: counter, offset: start, keyId });
     }
@@ -139,7 +151,7 @@ export async function* decryptPayload(
         keyId,
       });
     }
-    const plain = await open(key, counter, true, sealed);
+    const plain = await open(key, chunkNonceBuffer, counter, true, sealed);
     if (plain !== null) {
       if (plain.length === 0 && counter > 0) {
         throw new AgeError('payload', 'the final chunk is empty but the payload is not', { chunk: counter, offset: start, keyId });
@@ -149,16 +161,17 @@ export async function* decryptPayload(
         throw new AgeError('changed', 'the file has a different number of chunks than on the first read', { keyId });
       }
       if (last.length > 0) yield last;
+      if (options.releaseChunks === true) key.release?.(last);
       return { chunks: counter, plaintext: total };
     }
-    if (available === CHUNK_WITH_TAG && (await open(key, counter, false, sealed)) !== null) {
+    if (available === CHUNK_WITH_TAG && (await open(key, chunkNonceBuffer, counter, false, sealed)) !== null) {
       throw new AgeError('truncated', `the file stops after chunk ${counter}, which is not the final chunk`, {
         chunk: counter,
         offset: start + available,
         keyId,
       });
     }
-    throw await lastChunkError(key, counter, sealed, start, keyId, options.plausibleLength);
+    throw await lastChunkError(key, chunkNonceBuffer, counter, sealed, start, keyId, options.plausibleLength);
   }
 }
 
@@ -170,6 +183,7 @@ export async function* decryptPayload(
  */
 async function lastChunkError(
   key: ChunkCipher,
+  chunkNonceBuffer: Uint8Array,
   counter: number,
   sealed: Uint8Array,
   start: number,
@@ -180,7 +194,7 @@ async function lastChunkError(
   if (plausible !== undefined) {
     for (let n = TAG_SIZE; n < sealed.length; n++) {
       if (!plausible(base + n - TAG_SIZE)) continue;
-      if ((n > TAG_SIZE || counter === 0) && (await open(key, counter, true, sealed.subarray(0, n))) !== null) {
+      if ((n > TAG_SIZE || counter === 0) && (await open(key, chunkNonceBuffer, counter, true, sealed.subarray(0, n))) !== null) {
         return new AgeError('payload', `data follows the final chunk (chunk ${counter})`, { chunk: counter, offset: start, keyId });
       }
     }
@@ -201,6 +215,7 @@ async function lastChunkError(
  */
 export class PayloadSealer {
   private readonly held = new Uint8Array(CHUNK_SIZE);
+  private readonly nonce = new Uint8Array(12);
   private used = 0;
   private counter = 0;
   private finished = false;
@@ -242,7 +257,7 @@ export class PayloadSealer {
   }
 
   private async sealChunk(plain: Uint8Array, last: boolean): Promise<void> {
-    const sealed = await this.cipher.seal(chunkNonce(this.counter, last), plain);
+    const sealed = await this.cipher.seal(chunkNonce(this.nonce, this.counter, last), plain);
     this.counter++;
     await this.emit(sealed);
   }

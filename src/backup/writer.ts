@@ -7,6 +7,7 @@
 // size and hash the caller cannot state up front, which is held until it ends. The incremental
 // SHA-256 and the payload cipher are injectable (src/age/primitives.ts: native in the CLI). Runs in
 // the worker or an extension page, never in a content script; needs only web APIs.
+import { borrowedChunks } from '../age/byte-stream';
 import { beginAgeFile } from '../age/encrypt';
 import { isKeyId } from '../age/keyid';
 import { resolvePrimitives, type CryptoPrimitives, type Sha256Factory } from '../age/primitives';
@@ -67,6 +68,11 @@ export type MediaInput = Uint8Array | Blob | ReadableStream<Uint8Array> | (() =>
 
 export const MEDIA_EXT = /^[a-z0-9]{1,10}$/;
 const ZEROS = new Uint8Array(64 * 1024);
+/**
+ * Media streams that are byte streams (a Blob's, a File's) are read into one buffer of this size,
+ * refilled by every read, instead of a new buffer per chunk (src/age/byte-stream.ts).
+ */
+const READ_BUFFER = 1024 * 1024;
 /** A Blob up to this size is read into memory once and hashed natively, instead of read twice. */
 const BLOB_IN_MEMORY = 4 * 1024 * 1024;
 
@@ -77,7 +83,11 @@ export class BackupWriteError extends Error {
 type State = 'open' | 'finished' | 'failed';
 
 export class BackupWriter {
-  /** The .age bytes. The consumer must read it while media are added, or the writer waits. */
+  /**
+   * The .age bytes, as a byte stream. The consumer must read it while media are added, or the
+   * writer waits. A default reader receives the sealed chunks themselves; a BYOB reader has them
+   * copied into its buffer, which lets the writer free each chunk at once.
+   */
   readonly ciphertext: ReadableStream<Uint8Array>;
   private readonly mtime: number;
   private tarLength = 0;
@@ -105,12 +115,14 @@ export class BackupWriter {
     if (Date.parse(createdAt) < 0) throw new RangeError('the creation time is before 1970');
     const primitives = await resolvePrimitives(options.primitives);
     const { prefix, cipher } = await beginAgeFile({ recipients: [key.recipient], keyId: key.keyId }, primitives.chacha20poly1305);
-    const outbox = new Outbox(prefix);
+    // Sealed chunks a consumer's own buffer received are freed at once (Outbox, ChunkCipher.release).
+    const outbox = new Outbox(prefix, (sealed) => cipher.release?.(sealed));
     // The pacer gives the event loop a task now and then, even when the consumer returns at once.
     const pacer = new YieldCounter();
     const sealer = new PayloadSealer(cipher, async (sealed) => {
+      const length = sealed.length; // the outbox may transfer the chunk's buffer to the consumer
       await outbox.push(sealed);
-      await pacer.add(sealed.length);
+      await pacer.add(length);
     });
     return new BackupWriter(key, info.appVersion, createdAt, outbox, sealer, primitives.sha256, pacer);
   }
@@ -230,17 +242,12 @@ export class BackupWriter {
     return this.writeMedia(ext, digest, size, async () => {
       const hash = check === 'hash' ? this.sha256() : null;
       let seen = 0;
-      const reader = stream.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
+      // Leaving the loop early (too long, a failed write) cancels the stream.
+      for await (const value of borrowedChunks(stream, READ_BUFFER)) {
         seen += value.length;
-        if (seen > size) {
-          await reader.cancel();
-          throw new BackupWriteError(`the media stream is longer than its stated ${size} bytes`);
-        }
+        if (seen > size) throw new BackupWriteError(`the media stream is longer than its stated ${size} bytes`);
         hash?.update(value);
-        await this.write(value);
+        await this.write(value); // the sealer keeps nothing of `value` once this settles
       }
       if (seen !== size || (hash !== null && toHex(hash.digest()) !== digest)) {
         throw new BackupWriteError('the media bytes differ from their stated size or SHA-256 (a source read twice changed?)');
@@ -285,10 +292,7 @@ export class BackupWriter {
   private async hashStream(stream: ReadableStream<Uint8Array>): Promise<{ sha256: string; size: number }> {
     const hash = this.sha256();
     let size = 0;
-    const reader = stream.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of borrowedChunks(stream, READ_BUFFER)) {
       hash.update(value);
       size += value.length;
       await this.pacer.add(value.length);

@@ -9,6 +9,7 @@ import {
   agreesWithNoble,
   defaultCipherName,
   detectChaCha20Poly1305,
+  freeBuffer,
   nobleChaCha20Poly1305,
   nobleSha256,
   resolvePrimitives,
@@ -91,5 +92,36 @@ describe('crypto primitives', () => {
       open: (nonce, sealed) => sealed.subarray(0, sealed.length - 16),
     });
     expect(await agreesWithNoble(opensAnything)).toBe(false);
+  });
+
+  it('free a whole buffer at once where the runtime can (ArrayBuffer transfer), and nothing else', async () => {
+    // Node 20 has no ArrayBuffer.prototype.transfer: give these buffers one, as Chromium has.
+    const withTransfer = (bytes: Uint8Array) => {
+      const calls: number[] = [];
+      Object.defineProperty(bytes.buffer, 'transfer', { value: (n: number) => void calls.push(n) });
+      return calls;
+    };
+    const whole = new Uint8Array(64);
+    const wholeCalls = withTransfer(whole);
+    freeBuffer(whole);
+    expect(wholeCalls).toEqual([0]);
+    const part = new Uint8Array(64).subarray(8, 16); // a view of part of a buffer: not ours to free
+    const partCalls = withTransfer(part);
+    freeBuffer(part);
+    expect(partCalls).toEqual([]);
+    expect(() => freeBuffer(new Uint8Array(8))).not.toThrow(); // no transfer here: left to the collector
+    // Ciphers whose outputs are fresh whole buffers offer it; their outputs qualify.
+    const key = new Uint8Array(32).fill(7);
+    const nonce = new Uint8Array(12);
+    const noble = await nobleChaCha20Poly1305(key);
+    const web = await webCryptoChaCha20Poly1305(fakeSubtle().subtle)(key);
+    expect(noble.release).toBe(freeBuffer);
+    expect(web.release).toBe(freeBuffer);
+    for (const cipher of [noble, web]) {
+      const sealed = await cipher.seal(nonce, new Uint8Array(100));
+      expect(sealed.byteOffset === 0 && sealed.byteLength === sealed.buffer.byteLength).toBe(true);
+      const opened = (await cipher.open(nonce, sealed))!;
+      expect(opened.byteOffset === 0 && opened.byteLength === opened.buffer.byteLength).toBe(true);
+    }
   });
 });

@@ -9,6 +9,9 @@ import { readHeader } from '../../src/age/header';
 import { CHUNK_SIZE, CHUNK_WITH_TAG, chunkCount, decryptPayload, payloadKey, plaintextLength, type StreamOptions } from '../../src/age/stream';
 import { unwrapFileKey } from '../../src/age/unwrap';
 import { concatBytes } from '../../src/crypto/bytes';
+import type { ChunkCipherFactory } from '../../src/age/primitives';
+import { nobleChaCha20Poly1305 } from '../../src/age/primitives';
+import { byteStreamOf } from './byte-streams';
 
 const IDENTITY = 'AGE-SECRET-KEY-1QQQSYQCYQ5RQWZQFPG9SCRGWPUGPZYSNZS23V9CCRYDPK8QARC0SWRYDWG';
 const RECIPIENT = 'age13aqvttdk3ujkyjh9kg2w5an6dmy5mq5a84a4uxk3hfhnugfc9p0sy5p2wh';
@@ -17,9 +20,12 @@ function bytes(n: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) & 255);
 }
 
-/** Decrypts the payload of `file`; returns the plaintext or the AgeError. */
-async function run(file: Uint8Array, options: StreamOptions = {}): Promise<Uint8Array | AgeError> {
-  const reader = new ByteReader(bytesSource(file, 10_000)());
+/**
+ * Decrypts the payload of `file`; returns the plaintext or the AgeError. `piece`: read from a byte
+ * stream (BYOB, into the reader's window) answering at most that many bytes per pull.
+ */
+async function run(file: Uint8Array, options: StreamOptions = {}, piece?: number): Promise<Uint8Array | AgeError> {
+  const reader = new ByteReader(piece === undefined ? bytesSource(file, 10_000)() : byteStreamOf(file, piece).stream);
   const header = await readHeader(reader);
   const { fileKey } = await unwrapFileKey(header, { identities: [IDENTITY] });
   const parts: Uint8Array[] = [];
@@ -123,6 +129,53 @@ describe('decryptPayload', () => {
     expect(tags.length).toBe(1);
     expect(await run(file, { expectTags: tags })).toEqual(bytes(100));
     expect(await run(file, { expectTags: [new Uint8Array(16)] })).toMatchObject({ kind: 'changed' });
+  });
+
+  it('reads a byte stream (BYOB) to the same plaintext and the same failures as a chunked one', async () => {
+    const file = await encryptAgeBytes(bytes(3 * CHUNK_SIZE + 10), { recipients: [RECIPIENT] });
+    const headerEnd = file.length - 16 - (3 * CHUNK_WITH_TAG + 26);
+    const cases: [string, Uint8Array][] = [['whole', file], ['+1 byte', concatBytes(file, new Uint8Array(1))], ['-1 byte', file.subarray(0, file.length - 1)]];
+    for (const k of [1, 2, 3]) {
+      const boundary = headerEnd + 16 + k * CHUNK_WITH_TAG;
+      for (const d of [-1, 0, 1]) cases.push([`cut at chunk ${k} ${d}`, file.subarray(0, boundary + d)]);
+    }
+    for (const [label, bytesIn] of cases) {
+      for (const options of [{}, { plausibleLength: padded }]) {
+        const chunked = await run(bytesIn, options);
+        for (const piece of [1000, 65_552, Infinity]) {
+          const read = await run(bytesIn, options, piece);
+          if (chunked instanceof AgeError) {
+            expect(read, `${label} / ${piece}`).toBeInstanceOf(AgeError);
+            expect({ kind: (read as AgeError).kind, extra: (read as AgeError).extra }, `${label} / ${piece}`).toEqual({ kind: chunked.kind, extra: chunked.extra });
+          } else {
+            expect(same(read, chunked), `${label} / ${piece}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('lets the cipher free each chunk once the consumer asks for the next, when told it keeps none', async () => {
+    const plain = bytes(3 * CHUNK_SIZE + 10);
+    const file = await encryptAgeBytes(plain, { recipients: [RECIPIENT] });
+    for (const releaseChunks of [true, false]) {
+      const released: Uint8Array[] = [];
+      const counting: ChunkCipherFactory = async (key) => ({ ...(await nobleChaCha20Poly1305(key)), release: (c) => void released.push(c) });
+      const reader = new ByteReader(bytesSource(file)());
+      const header = await readHeader(reader);
+      const { fileKey } = await unwrapFileKey(header, { identities: [IDENTITY] });
+      let at = 0;
+      const yielded: Uint8Array[] = [];
+      for await (const chunk of decryptPayload(reader, fileKey, null, { cipher: counting, releaseChunks })) {
+        expect(released.includes(chunk)).toBe(false); // not while the consumer still has it
+        expect(same(chunk, plain.subarray(at, at + chunk.length))).toBe(true);
+        yielded.push(chunk);
+        at += chunk.length;
+      }
+      expect(at).toBe(plain.length);
+      expect(released).toEqual(releaseChunks ? yielded : []);
+      if (releaseChunks) released.forEach((c, i) => expect(c).toBe(yielded[i]));
+    }
   });
 
   it('computes plaintext sizes and chunk counts from ciphertext sizes', () => {

@@ -92,4 +92,36 @@ describe('WebCrypto ChaCha20-Poly1305 in Chromium', () => {
     const problems = await page.evaluate(() => (globalThis as unknown as { compareCiphers: () => Promise<string[]> }).compareCiphers());
     expect(problems).toEqual([]);
   });
+
+  it('frees its outputs at once when they are released (ArrayBuffer transfer)', async () => {
+    const harness = `
+import { webCryptoChaCha20Poly1305 } from './src/age/primitives';
+globalThis.releaseOutputs = async () => {
+  const cipher = await webCryptoChaCha20Poly1305()(new Uint8Array(32).fill(1));
+  const nonce = new Uint8Array(12);
+  const sealed = await cipher.seal(nonce, new Uint8Array(65536));
+  const opened = await cipher.open(nonce, sealed);
+  const before = [sealed.byteLength, opened.byteLength];
+  cipher.release(opened);
+  cipher.release(sealed);
+  return { before, after: [sealed.byteLength, opened.byteLength, sealed.buffer.detached, opened.buffer.detached] };
+};
+`;
+    const bundle = await build({
+      stdin: { contents: harness, resolveDir: ROOT, loader: 'ts' },
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome120',
+      logLevel: 'silent',
+    });
+    const page = await browser.newPage();
+    await page.route('http://localhost/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>release</title>' }));
+    await page.goto('http://localhost/');
+    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    const result = await page.evaluate(() => (globalThis as unknown as { releaseOutputs: () => Promise<unknown> }).releaseOutputs());
+    // Detached: the memory went back at once, not when the collector runs.
+    expect(result).toEqual({ before: [65552, 65536], after: [0, 0, true, true] });
+  });
 });

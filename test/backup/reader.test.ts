@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../src/age/gate';
 import { BackupError } from '../../src/backup/errors';
 import { fromAgeError, inspectBackup, openBackup, openBackupStreaming, verifyBackup, type EntryWriter } from '../../src/backup/reader';
-import type { Sha256Factory } from '../../src/age/primitives';
+import { nobleChaCha20Poly1305, type ChunkCipherFactory, type Sha256Factory } from '../../src/age/primitives';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { AgeError } from '../../src/age/errors';
-import { asBufferSource } from '../../src/crypto/bytes';
+import { asBufferSource, concatBytes } from '../../src/crypto/bytes';
+import { byteSource } from '../age/byte-streams';
 import { CHUNK_WITH_TAG } from '../../src/age/stream';
 import { encryptTo, FIXED_SEED, makeBackup, OTHER_SEED, plaintextOf, prngBytes, SAMPLE_CHAT } from './helpers';
 
@@ -194,5 +195,26 @@ describe('reading a backup', () => {
     spinning = false;
     expect(seen.length).toBeGreaterThan(90);
     expect(seen[seen.length - 1]! - seen[2]!).toBeGreaterThanOrEqual(2);
+  });
+
+  it('frees each chunk pass 1 has checked (it keeps none), never one handed to an entry writer, and reads byte streams', async () => {
+    const media = prngBytes(500_000, 'released');
+    const { file } = await makeBackup({ media: [media] });
+    const released: Uint8Array[] = [];
+    let opened = 0;
+    const counting: ChunkCipherFactory = async (key) => {
+      const inner = await nobleChaCha20Poly1305(key);
+      return { ...inner, open: async (n, c) => (opened++, inner.open(n, c)), release: (c) => void released.push(c) };
+    };
+    const kept: Uint8Array[] = [];
+    const v = await openBackupStreaming(
+      byteSource(file, 7_000),
+      [{ seed: FIXED_SEED, type: 'classic' }],
+      (info) => (info.name.startsWith('media/') ? { write: (c) => void kept.push(c), close: () => undefined } : null),
+      { primitives: { chacha20poly1305: counting } },
+    );
+    expect(opened).toBe(2 * v.chunks); // both passes
+    expect(released.length).toBe(v.chunks); // pass 1's chunks only
+    expect(Buffer.from(concatBytes(...kept)).equals(Buffer.from(media))).toBe(true); // pass 2's, intact
   });
 });

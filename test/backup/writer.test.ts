@@ -2,9 +2,10 @@
 // and flat memory (bytes in flight between the media source and the ciphertext stay bounded).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import type { Sha256Factory } from '../../src/age/primitives';
+import { nobleChaCha20Poly1305, type ChunkCipherFactory, type Sha256Factory } from '../../src/age/primitives';
 import { BackupWriter, type MediaInput } from '../../src/backup/writer';
-import { asBufferSource, toHex } from '../../src/crypto/bytes';
+import { asBufferSource, concatBytes, toHex } from '../../src/crypto/bytes';
+import { byteStreamOf } from '../age/byte-streams';
 import { backupKey, FIXED_SEED, plaintextOf, prngBytes, SAMPLE_CHAT } from './helpers';
 
 const CREATED = '2026-11-26T10:15:03Z';
@@ -219,5 +220,54 @@ describe('BackupWriter', () => {
     await drained;
     expect(during).toBeGreaterThanOrEqual(6);
   });
-});
 
+  it('reads byte-stream media and serves a BYOB consumer through reused buffers, freeing each sealed chunk', async () => {
+    const media = prngBytes(3 * 1024 * 1024 + 17, 'byob');
+    const digest = toHex(sha256(media));
+    const tars: Uint8Array[] = [];
+    for (const mode of ['default', 'byob'] as const) {
+      const released: Uint8Array[] = [];
+      let sealed = 0;
+      const counting: ChunkCipherFactory = async (key) => {
+        const inner = await nobleChaCha20Poly1305(key);
+        return {
+          ...inner,
+          seal: async (nonce, plain) => (sealed++, inner.seal(nonce, plain)),
+          release: (c) => void released.push(c),
+        };
+      };
+      const w = await BackupWriter.create(await backupKey(FIXED_SEED, 'classic'), { appVersion: '1', createdAt: CREATED }, { primitives: { chacha20poly1305: counting } });
+      const file = (async () => {
+        if (mode === 'default') return new Uint8Array(await new Response(w.ciphertext).arrayBuffer());
+        const reader = w.ciphertext.getReader({ mode: 'byob' });
+        const parts: Uint8Array[] = [];
+        let buffer = new ArrayBuffer(256 * 1024);
+        let previous: Uint8Array | null = null;
+        for (;;) {
+          const { done, value } = await reader.read(new Uint8Array(buffer));
+          if (previous !== null) expect(previous.byteLength).toBe(0); // its buffer went into this read
+          if (value !== undefined && value.length > 0) parts.push(value.slice());
+          if (done) break;
+          buffer = value!.buffer as ArrayBuffer;
+          previous = value!;
+        }
+        return concatBytes(...parts);
+      })();
+      // A stream factory of byte streams (as a Blob's): read into the writer's own buffer.
+      const sources: ReturnType<typeof byteStreamOf>[] = [];
+      const ref = await w.addMedia(() => {
+        const s = byteStreamOf(media, 100_000);
+        sources.push(s);
+        return s.stream;
+      }, 'bin');
+      expect(ref.sha256).toBe(digest);
+      expect(sources.length).toBe(2); // hashed in one read, written in the second
+      for (const source of sources) expect(source.largestRead()).toBeGreaterThan(100_000); // the writer's own buffer
+      await w.finish(SAMPLE_CHAT);
+      tars.push(await plaintextOf(await file));
+      // A BYOB consumer has every sealed chunk copied into its buffer: each is released after.
+      expect(released.length).toBe(mode === 'byob' ? sealed : 0);
+    }
+    expect(Buffer.from(tars[0]!).equals(Buffer.from(tars[1]!))).toBe(true);
+  });
+});
