@@ -30,30 +30,50 @@ function pseudoRandomBlock(seed: number): Uint8Array {
 }
 
 /**
- * `size` pseudo-random bytes as a stream of 256 KiB chunks: one block per entry, each chunk a
- * fresh copy stamped with its index, so chunks differ and each can be handed off and released.
- * Deterministic per `entry`, because the writer reads a media stream factory twice (hash, write).
+ * `size` pseudo-random bytes as a byte stream, like a File's or a Blob's (both are byte streams in
+ * browsers): byte p is block[p mod 256 KiB], except that each 256 KiB block starts with its index
+ * (big-endian uint32), so blocks differ. Deterministic per `entry`, because the writer reads a
+ * media stream factory twice (hash, write). A reader that brings its own buffer (BYOB) has it
+ * filled in place; a default reader gets a fresh 256 KiB chunk per read, as from a Blob.
  */
 export function mediaStream(size: number, entry: number): ReadableStream<Uint8Array> {
   const block = pseudoRandomBlock(entry + 1);
   let sent = 0;
-  let index = 0;
-  return new ReadableStream<Uint8Array>(
+  return new ReadableStream(
     {
+      type: 'bytes',
+      autoAllocateChunkSize: CHUNK,
       pull(controller) {
+        const request = controller.byobRequest!;
         if (sent >= size) {
           controller.close();
+          request.respond(0);
           return;
         }
-        const n = Math.min(CHUNK, size - sent);
-        const chunk = block.slice(0, n);
-        new DataView(chunk.buffer).setUint32(0, index++);
-        sent += n;
-        controller.enqueue(chunk);
+        const view = request.view!;
+        const into = new Uint8Array(view.buffer, view.byteOffset, Math.min(view.byteLength, size - sent));
+        fillFrom(block, sent, into);
+        sent += into.length;
+        request.respond(into.length);
       },
     },
-    { highWaterMark: 1 },
-  );
+    { highWaterMark: 0 },
+  ) as ReadableStream<Uint8Array>;
+}
+
+/** Writes the workload's bytes at positions [at, at + into.length) into `into`. */
+function fillFrom(block: Uint8Array, at: number, into: Uint8Array): void {
+  let done = 0;
+  while (done < into.length) {
+    const position = at + done;
+    const offset = position % CHUNK;
+    const n = Math.min(CHUNK - offset, into.length - done);
+    into.set(block.subarray(offset, offset + n), done);
+    // The block's index in its first four bytes.
+    const index = Math.floor(position / CHUNK);
+    for (let i = offset; i < 4 && i < offset + n; i++) into[done + i - offset] = (index >>> (8 * (3 - i))) & 255;
+    done += n;
+  }
 }
 
 /** The fixed chat: two people, CHAT_MESSAGES text messages, one message per media entry. */
