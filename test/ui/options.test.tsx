@@ -396,7 +396,34 @@ describe('managing a key', () => {
     expect(fake.callsOf('settings.set')).toEqual([{ reminderEnabled: false }, { unlockTimeoutMinutes: 30 }, { newKeyType: 'classic' }]);
   });
 
-  it('a setting that was not saved says so beside its control', async () => {
+  it('a setting shows the user\'s choice at once, while the save is still under way, and keeps it', async () => {
+    fake.state = configuredState();
+    render(<OptionsApp />);
+    await screen.findByRole('heading', { name: 'Backup key' });
+    const reminder = screen.getByRole('checkbox', { name: 'Remind me every two weeks to check my key' }) as HTMLInputElement;
+    const row = reminder.closest('.setting-row') as HTMLElement;
+    fireEvent.click(reminder);
+    await waitFor(() => expect(within(row).getByRole('status').textContent).toBe('Saved.'));
+    expect(reminder.checked).toBe(false);
+
+    // The second change re-renders the row (its "Saved." goes away) before the worker answers: a
+    // controlled checkbox must not snap back to the stored value meanwhile.
+    let release!: () => void;
+    const answered = new Promise<void>((r) => (release = r));
+    fake.on('settings.set', async (patch) => {
+      await answered;
+      return (fake.settings = { ...fake.settings, ...patch });
+    });
+    fireEvent.click(reminder);
+    await waitFor(() => expect(fake.callsOf('settings.set')).toEqual([{ reminderEnabled: false }, { reminderEnabled: true }]));
+    await waitFor(() => expect(within(row).queryByRole('status')).toBeNull());
+    expect(reminder.checked).toBe(true);
+    release();
+    await waitFor(() => expect(within(row).getByRole('status').textContent).toBe('Saved.'));
+    expect(reminder.checked).toBe(true);
+  });
+
+  it('a setting that was not saved says so beside its control, and shows the stored value again', async () => {
     fake.state = configuredState();
     fake.on('settings.set', () => {
       throw new Error('disk full');
@@ -408,6 +435,7 @@ describe('managing a key', () => {
     const alert = await within(reminder.closest('.setting-row') as HTMLElement).findByRole('alert');
     expect(alert.textContent).toContain('disk full');
     expect(screen.queryByText('Saved.')).toBeNull();
+    expect((reminder as HTMLInputElement).checked).toBe(true);
   });
 
   it.each(['key', 'password'] as const)('opened for a check (#check, %s): the check form is open and its field has focus', async (mode) => {

@@ -49,7 +49,7 @@ export function AdvancedSettings(props: {
           <select
             id={timeoutId}
             aria-describedby={timeoutHintId}
-            value={String(settings.unlockTimeoutMinutes)}
+            value={String(timeout.shown(settings).unlockTimeoutMinutes)}
             onChange={(e) => timeout.save({ unlockTimeoutMinutes: Number(e.currentTarget.value) })}
           >
             {choices.map((m) => (
@@ -67,7 +67,7 @@ export function AdvancedSettings(props: {
       <KeyTypeChoice
         name="new-key-type"
         legend={t('newKeyTypeLegend')}
-        value={settings.newKeyType}
+        value={keyType.shown(settings).newKeyType}
         onChange={(newKeyType) => keyType.save({ newKeyType })}
       >
         <SaveNote outcome={keyType.outcome} />

@@ -62,7 +62,7 @@ export function Manage(props: {
           <label class="choice">
             <input
               type="checkbox"
-              checked={settings.reminderEnabled}
+              checked={reminder.shown(settings).reminderEnabled}
               onChange={(e) => reminder.save({ reminderEnabled: e.currentTarget.checked })}
             />
             {isKey ? t('reminderSettingKey') : t('reminderSettingPassword')}

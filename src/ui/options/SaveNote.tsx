@@ -8,15 +8,33 @@ import { t } from '../i18n';
 
 export type SaveSettings = (patch: Partial<Settings>) => Promise<void>;
 
-export function useSettingSave(save: SaveSettings): { save: (patch: Partial<Settings>) => void; outcome: Outcome | null } {
+/**
+ * `shown(settings)` is what the control displays: the settings with this control's unsaved change
+ * laid over them, so a controlled checkbox or select shows the user's choice at once instead of
+ * snapping back until the worker answers (and snaps back only if the save fails).
+ */
+export function useSettingSave(save: SaveSettings): {
+  save: (patch: Partial<Settings>) => void;
+  outcome: Outcome | null;
+  shown: (settings: Settings) => Settings;
+} {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [pending, setPending] = useState<Partial<Settings>>({});
   return {
     outcome,
+    shown: (settings) => ({ ...settings, ...pending }),
     save: (patch) => {
       setOutcome(null);
+      setPending((p) => ({ ...p, ...patch }));
       save(patch).then(
-        () => setOutcome({ ok: true, text: t('settingsSaved') }),
-        (e: unknown) => setOutcome({ ok: false, text: errorText(e) }),
+        () => {
+          setPending({});
+          setOutcome({ ok: true, text: t('settingsSaved') });
+        },
+        (e: unknown) => {
+          setPending({});
+          setOutcome({ ok: false, text: errorText(e) });
+        },
       );
     },
   };
