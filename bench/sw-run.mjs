@@ -123,12 +123,15 @@ try {
       await next;
     }
   })();
-  const result =
+  const measured =
     op === 'encrypt'
-      ? await worker.evaluate(([size, reader]) => globalThis.chatsealBench.encrypt(size, reader), [Number(arg), sink])
+      ? worker.evaluate(([size, reader]) => globalThis.chatsealBench.encrypt(size, reader), [Number(arg), sink])
       : op === 'encrypt-blob'
-        ? await worker.evaluate(([size, reader]) => globalThis.chatsealBench.encryptBlob(size, reader), [Number(arg), sink])
-        : await worker.evaluate((url) => globalThis.chatsealBench.verify(url), arg);
+        ? worker.evaluate(([size, reader]) => globalThis.chatsealBench.encryptBlob(size, reader), [Number(arg), sink])
+        : worker.evaluate((url) => globalThis.chatsealBench.verify(url), arg);
+  // Chromium may stop a service worker (a crash, its time limits): the run fails instead of waiting.
+  const stopped = new Promise((_, reject) => worker.once('close', () => reject(new Error(`the service worker stopped during ${op} after ${Math.round(performance.now() - started)} ms`))));
+  const result = await Promise.race([measured, stopped]);
   sampling = false;
   await sampler;
   await sample();
