@@ -27,7 +27,7 @@ import {
   type ManifestChat,
   type ManifestEntry,
 } from './manifest';
-import { Outbox } from './outbox';
+import { CiphertextStream } from './ciphertext-stream';
 import { paddedTarLength, TAR_BLOCK } from './padding';
 import { dataPadding, END_OF_ARCHIVE, MAX_ENTRY_SIZE, tarHeader } from './tar';
 
@@ -100,12 +100,12 @@ export class BackupWriter {
     private readonly key: BackupKey,
     private readonly appVersion: string,
     private readonly createdAt: string,
-    private readonly outbox: Outbox,
+    private readonly out: CiphertextStream,
     private readonly sealer: PayloadSealer,
     private readonly sha256: Sha256Factory,
     private readonly pacer: YieldCounter,
   ) {
-    this.ciphertext = outbox.stream;
+    this.ciphertext = out.stream;
     this.mtime = mtimeOf(createdAt);
   }
 
@@ -115,16 +115,16 @@ export class BackupWriter {
     if (Date.parse(createdAt) < 0) throw new RangeError('the creation time is before 1970');
     const primitives = await resolvePrimitives(options.primitives);
     const { prefix, cipher } = await beginAgeFile({ recipients: [key.recipient], keyId: key.keyId }, primitives.chacha20poly1305);
-    // Sealed chunks a consumer's own buffer received are freed at once (Outbox, ChunkCipher.release).
-    const outbox = new Outbox(prefix, (sealed) => cipher.release?.(sealed));
+    // Sealed chunks a consumer's own buffer received are freed at once (CiphertextStream, ChunkCipher.release).
+    const out = new CiphertextStream(prefix, (sealed) => cipher.release?.(sealed));
     // The pacer gives the event loop a task now and then, even when the consumer returns at once.
     const pacer = new YieldCounter();
     const sealer = new PayloadSealer(cipher, async (sealed) => {
-      const length = sealed.length; // the outbox may transfer the chunk's buffer to the consumer
-      await outbox.push(sealed);
+      const length = sealed.length; // the stream may transfer the chunk's buffer to the consumer
+      await out.push(sealed);
       await pacer.add(length);
     });
-    return new BackupWriter(key, info.appVersion, createdAt, outbox, sealer, primitives.sha256, pacer);
+    return new BackupWriter(key, info.appVersion, createdAt, out, sealer, primitives.sha256, pacer);
   }
 
   /** Adds one attachment as media/<sha256>.<ext>; the same bytes and extension are stored once. */
@@ -174,7 +174,7 @@ export class BackupWriter {
   async abort(reason?: unknown): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'failed';
-    this.outbox.error(reason ?? new BackupWriteError('backup aborted'));
+    this.out.error(reason ?? new BackupWriteError('backup aborted'));
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {
@@ -285,7 +285,7 @@ export class BackupWriter {
     await this.writeZeros(END_OF_ARCHIVE);
     await this.sealer.final();
     this.state = 'finished';
-    this.outbox.close();
+    this.out.close();
   }
 
   /** The first read of a Blob or a stream factory: its SHA-256 and length. */

@@ -9,7 +9,7 @@
 // chunk is then given back to the cipher to free at once (`release`): that way a whole backup
 // leaves no dead 64 KiB buffers, and few per-read objects, for the collector.
 
-export class Outbox {
+export class CiphertextStream {
   readonly stream: ReadableStream<Uint8Array>;
   private controller!: ReadableByteStreamController;
   /** Set while a read is waiting (the stream called pull): resolving it lets the stream pull again. */

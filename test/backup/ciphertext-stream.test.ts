@@ -1,16 +1,16 @@
 // The writer's ciphertext stream: bytes go out only while a read waits; a default reader gets the
 // chunks themselves, a BYOB reader has its buffer filled across chunks and the chunks are released.
 import { describe, expect, it } from 'vitest';
-import { Outbox } from '../../src/backup/outbox';
+import { CiphertextStream } from '../../src/backup/ciphertext-stream';
 
 const chunk = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 255);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-describe('Outbox', () => {
+describe('CiphertextStream', () => {
   it('hands a default reader the chunks themselves, one per read, and releases none', async () => {
     const released: Uint8Array[] = [];
     const first = chunk(10, 1);
-    const outbox = new Outbox(first, (c) => void released.push(c));
+    const outbox = new CiphertextStream(first, (c) => void released.push(c));
     const reader = outbox.stream.getReader();
     expect(Array.from((await reader.read()).value!)).toEqual(Array.from(chunk(10, 1)));
     const a = chunk(100, 2);
@@ -23,7 +23,7 @@ describe('Outbox', () => {
   });
 
   it('waits for a read before anything goes out (back-pressure)', async () => {
-    const outbox = new Outbox(chunk(1, 0));
+    const outbox = new CiphertextStream(chunk(1, 0));
     let pushed = false;
     const push = outbox.push(chunk(50, 3)).then(() => void (pushed = true));
     await tick();
@@ -39,7 +39,7 @@ describe('Outbox', () => {
 
   it("fills a BYOB reader's buffer across chunks, hands it back full or at the end, and releases each chunk", async () => {
     const released: Uint8Array[] = [];
-    const outbox = new Outbox(chunk(10, 1), (c) => void released.push(c));
+    const outbox = new CiphertextStream(chunk(10, 1), (c) => void released.push(c));
     const reader = outbox.stream.getReader({ mode: 'byob' });
     const chunks = [chunk(300, 2), chunk(300, 3), chunk(300, 4), chunk(50, 5)];
     const expected = [...chunk(10, 1), ...chunks.flatMap((c) => Array.from(c))];
@@ -67,12 +67,12 @@ describe('Outbox', () => {
   });
 
   it('stops a waiting push when the consumer cancels, and errors the stream on error', async () => {
-    const outbox = new Outbox(chunk(1, 0));
+    const outbox = new CiphertextStream(chunk(1, 0));
     const push = outbox.push(chunk(10, 1));
     await outbox.stream.cancel(new Error('gone'));
     await expect(push).rejects.toThrow('gone');
     await expect(outbox.push(chunk(10, 1))).rejects.toThrow('gone');
-    const failing = new Outbox(chunk(1, 0));
+    const failing = new CiphertextStream(chunk(1, 0));
     const reader = failing.stream.getReader();
     await reader.read();
     failing.error(new Error('broken'));
