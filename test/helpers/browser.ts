@@ -53,10 +53,35 @@ export function extensionManifest(): { background?: { service_worker?: string };
   return JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
 }
 
-/** A fresh profile (its own temporary user-data dir) with the extension installed. */
-export async function launchExtension(): Promise<ExtensionSession> {
+export interface LaunchOptions {
+  /**
+   * Real hostnames answered by local TLS servers: `{ 'web.whatsapp.com': 8443 }` maps the host to
+   * 127.0.0.1:8443 (Chromium's host resolver rules); the servers use tools/tls (self-signed), so
+   * certificate errors are ignored for the whole browser.
+   */
+  hostMap?: Record<string, number>;
+  /** Reopen an existing profile (a browser restart); by default a fresh temporary one. */
+  userDataDir?: string;
+  /** Leave the profile on disk at close(), to reopen it with `userDataDir`. */
+  keepProfile?: boolean;
+}
+
+/** Chromium arguments for a host map (see LaunchOptions.hostMap). */
+export function hostMapArgs(hostMap: Record<string, number> | undefined): string[] {
+  const entries = Object.entries(hostMap ?? {});
+  if (entries.length === 0) return [];
+  const rules = entries.map(([host, port]) => `MAP ${host} 127.0.0.1:${port}`).join(', ');
+  return [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'];
+}
+
+/** A profile (fresh, unless `options.userDataDir` reopens one) with the extension installed. */
+export async function launchExtension(options: LaunchOptions = {}): Promise<ExtensionSession> {
   assertBuildPresent();
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatseal-e2e-profile-'));
+  const reopened = options.userDataDir !== undefined;
+  const userDataDir = options.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chatseal-e2e-profile-'));
+  const removeProfile = () => {
+    if (!options.keepProfile && !reopened) fs.rmSync(userDataDir, { recursive: true, force: true });
+  };
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -73,6 +98,7 @@ export async function launchExtension(): Promise<ExtensionSession> {
       `--lang=${TEST_LANG}`,
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
+      ...hostMapArgs(options.hostMap),
     ],
   });
   try {
@@ -87,7 +113,8 @@ export async function launchExtension(): Promise<ExtensionSession> {
     // opens may be taken over by it ("navigation interrupted"), so let the install settle first.
     // If no such tab ever comes, the smoke test says so; here the wait simply ends.
     const isInstallPage = (p: Page) => p.url().startsWith(`${origin}/options.html`);
-    for (let waited = 0; waited < 10_000 && !context.pages().some(isInstallPage); waited += 100) {
+    // A reopened profile is not a new install: no options tab comes.
+    for (let waited = 0; !reopened && waited < 10_000 && !context.pages().some(isInstallPage); waited += 100) {
       await new Promise((r) => setTimeout(r, 100));
     }
     await context.pages().find(isInstallPage)?.waitForLoadState().catch(() => undefined);
@@ -108,12 +135,12 @@ export async function launchExtension(): Promise<ExtensionSession> {
       },
       async close() {
         await context.close().catch(() => undefined);
-        fs.rmSync(userDataDir, { recursive: true, force: true });
+        removeProfile();
       },
     };
   } catch (err) {
     await context.close().catch(() => undefined);
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    removeProfile();
     throw err;
   }
 }

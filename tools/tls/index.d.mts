@@ -1,0 +1,1 @@
+export declare const testTls: { cert: Buffer; key: Buffer };
