@@ -1,11 +1,14 @@
 // ChatSeal's IndexedDB schema (database `chatseal`). What may live here is fixed by DESIGN.md §2:
 // the recipient, key id and type, mode, dates, the password key file, the keyring and the
-// non-extractable HMAC key. Never the seed, never an identity string, never chat plaintext.
+// non-extractable HMAC key, and (version 2) the outbox: encrypted backups waiting for Google Drive,
+// as ciphertext Blobs with only non-secret facts beside them (src/backup/outbox.ts). Never the seed,
+// never an identity string, never chat plaintext (no titles: src/backup/titles.ts keeps those in memory).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { KeyType } from '../crypto/keys';
+import type { OutboxRecord } from '../backup/outbox';
 
 export const DB_NAME = 'chatseal';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export type KeyMode = 'key' | 'password';
 
@@ -40,6 +43,8 @@ export interface KeyringRecord {
 export interface ChatSealDbSchema extends DBSchema {
   keys: { key: 'current'; value: KeysRecord };
   keyring: { key: 'current'; value: KeyringRecord };
+  /** Since version 2: one record per backup (or key file, keyring) waiting for Drive, by id. */
+  outbox: { key: string; value: OutboxRecord };
 }
 
 export type ChatSealDb = IDBPDatabase<ChatSealDbSchema>;
@@ -52,11 +57,14 @@ export function openChatSealDb(name: string = DB_NAME): Promise<ChatSealDb> {
   return openDB<ChatSealDbSchema>(name, DB_VERSION, {
     upgrade(db, oldVersion) {
       // One step per version, each guarded by the version it upgrades from, so a database at any
-      // old version runs every later step in order. Later stores (outbox, jobs) add their own step
-      // (`if (oldVersion < 2) { … }`) and bump DB_VERSION.
+      // old version runs every later step in order. A later store adds its own step
+      // (`if (oldVersion < 3) { … }`) and bumps DB_VERSION.
       if (oldVersion < 1) {
         db.createObjectStore('keys', { keyPath: 'id' });
         db.createObjectStore('keyring', { keyPath: 'id' });
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('outbox', { keyPath: 'id' });
       }
     },
     blocking(_current, _blocked, event) {

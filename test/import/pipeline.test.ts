@@ -89,15 +89,17 @@ describe('import pipeline', () => {
     expect(chat.capture.warnings.map((w) => w.code)).toContain('media-missing');
   });
 
-  it('keeps the chat out of IndexedDB: only the key record is there afterwards', async () => {
+  it('keeps the chat out of IndexedDB: only the key record is there afterwards (the outbox is empty)', async () => {
     const { file } = await openImport(read('sample-android.txt'), 'WhatsApp Chat with Jonas Weber.txt');
     await encryptImport({ file, doc: parseImport(file, 'Maya'), appVersion: '0.1.0', loadKey: async () => key });
     const db = await openChatSealDb();
     const stores = [...db.objectStoreNames];
     const keys = await db.getAll('keys');
     const keyring = await db.getAll('keyring');
+    const outbox = await db.getAll('outbox');
     db.close();
-    expect(stores.sort()).toEqual(['keyring', 'keys']);
+    expect(stores.sort()).toEqual(['keyring', 'keys', 'outbox']);
+    expect(outbox).toEqual([]);
     expect(keys.map((r) => r.keyId)).toEqual([key.keyId]);
     expect(keyring).toEqual([]);
     expect(JSON.stringify(keys)).not.toContain('Lisbon');

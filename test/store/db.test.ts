@@ -15,21 +15,40 @@ afterEach(async () => {
 });
 
 describe('openChatSealDb', () => {
-  it('defaults to the database "chatseal" at version 1', async () => {
+  it('defaults to the database "chatseal" at version 2', async () => {
     expect(DB_NAME).toBe('chatseal');
-    expect(DB_VERSION).toBe(1);
+    expect(DB_VERSION).toBe(2);
     const db = await openChatSealDb();
     expect(db.name).toBe('chatseal');
-    expect(db.version).toBe(1);
+    expect(db.version).toBe(2);
     db.close();
     await deleteDB('chatseal');
   });
 
-  it('creates exactly the keys and keyring stores, keyed by id', async () => {
+  it('creates exactly the keys, keyring and outbox stores, keyed by id', async () => {
     const db = await openChatSealDb(freshName());
-    expect([...db.objectStoreNames].sort()).toEqual(['keyring', 'keys']);
+    expect([...db.objectStoreNames].sort()).toEqual(['keyring', 'keys', 'outbox']);
     expect(db.transaction('keys').store.keyPath).toBe('id');
     expect(db.transaction('keyring').store.keyPath).toBe('id');
+    expect(db.transaction('outbox').store.keyPath).toBe('id');
+    db.close();
+  });
+
+  it('upgrades a version 1 database to version 2, keeping its records and adding the outbox', async () => {
+    const name = freshName();
+    const v1 = await openDB(name, 1, {
+      upgrade(d) {
+        d.createObjectStore('keys', { keyPath: 'id' });
+        d.createObjectStore('keyring', { keyPath: 'id' });
+      },
+    });
+    await v1.put('keyring', { id: 'current', file: new Uint8Array([9]), keyIds: ['aa'], updatedAt: '2026-01-01T00:00:00.000Z' });
+    v1.close();
+    const db = await openChatSealDb(name);
+    expect(db.version).toBe(2);
+    expect([...db.objectStoreNames].sort()).toEqual(['keyring', 'keys', 'outbox']);
+    expect((await db.get('keyring', 'current'))?.keyIds).toEqual(['aa']);
+    expect(await db.count('outbox')).toBe(0);
     db.close();
   });
 
@@ -61,13 +80,13 @@ describe('openChatSealDb', () => {
   it('closes itself when a newer version is opened elsewhere (no blocked upgrade)', async () => {
     const name = freshName();
     const db = await openChatSealDb(name);
-    const newer = await openDB(name, 2, {
+    const newer = await openDB(name, 3, {
       upgrade(d) {
         d.createObjectStore('later');
       },
     });
-    expect(newer.version).toBe(2);
-    expect([...newer.objectStoreNames].sort()).toEqual(['keyring', 'keys', 'later']);
+    expect(newer.version).toBe(3);
+    expect([...newer.objectStoreNames].sort()).toEqual(['keyring', 'keys', 'later', 'outbox']);
     newer.close();
     expect(() => db.transaction('keys')).toThrow();
   });
