@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { launchExtension, type ExtensionSession } from '../helpers/browser';
+import { launchExtension, type ExtensionSession, type LaunchOptions } from '../helpers/browser';
 import { DownloadCatcher } from '../helpers/downloads';
 
 interface Fixtures {
+  /** How `ext` and `newProfile` launch (an option: specs that serve sites at real hostnames set hostMap). */
+  extLaunch: LaunchOptions;
   /** A fresh profile with the extension installed. */
   ext: ExtensionSession;
   /** Files the extension saves in `ext`'s profile. */
@@ -40,9 +42,9 @@ function watchErrors(session: ExtensionSession, log: string[]) {
 }
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern
-  ext: async ({}, use, testInfo) => {
-    const session = await launchExtension();
+  extLaunch: [{}, { option: true }],
+  ext: async ({ extLaunch }, use, testInfo) => {
+    const session = await launchExtension(extLaunch);
     const log: string[] = [];
     watchErrors(session, log);
     await use(session);
@@ -57,11 +59,10 @@ export const test = base.extend<Fixtures>({
     await use(catcher);
     await catcher.dispose();
   },
-  // eslint-disable-next-line no-empty-pattern
-  newProfile: async ({}, use, testInfo) => {
+  newProfile: async ({ extLaunch }, use, testInfo) => {
     const opened: ExtensionSession[] = [];
     await use(async () => {
-      const s = await launchExtension();
+      const s = await launchExtension({ hostMap: extLaunch.hostMap });
       opened.push(s);
       return s;
     });
