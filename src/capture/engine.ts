@@ -1,0 +1,567 @@
+// The capture engine, in the chat page: from where the user is, it goes to the newest message,
+// then scrolls the history in back to the start, reading every mounted row through the site
+// adapter and streaming what is new or richer to the sink (the worker, through the capture port).
+// Chat apps window their lists (far rows are emptied or removed, blob URLs revoked), fill rows in
+// late, load older history in lazy batches behind a spinner and sometimes behind a "load older
+// messages" notice: the engine reads rows while they are mounted, merges by key, waits for each
+// batch only as long as it takes (woken by a MutationObserver), and puts the user's scroll
+// position back at the end.
+//
+// The user stays in charge: scrolling the list (wheel, touch, keys, the scroll bar) or switching
+// chat pauses the capture until Resume; Stop here keeps what was read (marked incomplete); Cancel
+// keeps nothing.
+import type { CapturedItem, ChatView, MediaSource, SiteAdapter } from './adapter';
+import type { StopReason } from '../export/types';
+import { itemDay } from './dates';
+import { fetchMediaBytes, type FetchedMedia, type MediaFetcher } from './media';
+import { KnownItems, type ScannedRow } from './merge';
+import type { CaptureProblem, ItemOp } from './protocol';
+import { DomWatch } from './watch';
+
+export interface CaptureSink {
+  items(ops: ItemOp[]): Promise<void>;
+  media(source: MediaSource, fetched: FetchedMedia): Promise<void>;
+}
+
+export interface EngineTiming {
+  /** A lazy batch that has not landed after max(min, factor x observed latency), up to max, timed out. */
+  minBatchTimeoutMs: number;
+  maxBatchTimeoutMs: number;
+  timeoutFactor: number;
+  /** Time-outs in a row with no new rows and no gate before the capture stops as stalled. */
+  maxTimeouts: number;
+  pollMs: number;
+  /** How long the list must be quiet to count as settled (going to the newest, restoring). */
+  settleMs: number;
+  /** The longest wait for rows that are mounted but not filled in yet before scrolling on. */
+  pendingWaitMs: number;
+  /** openChat() may be null for a moment while the app re-renders; null longer than this: changed. */
+  chatGoneGraceMs: number;
+  /** The longest the way back to the user's position may take. */
+  restoreMs: number;
+}
+
+export const DEFAULT_TIMING: EngineTiming = {
+  minBatchTimeoutMs: 2000,
+  maxBatchTimeoutMs: 20_000,
+  timeoutFactor: 3,
+  maxTimeouts: 3,
+  pollMs: 250,
+  settleMs: 150,
+  pendingWaitMs: 3000,
+  chatGoneGraceMs: 1000,
+  restoreMs: 30_000,
+};
+
+export interface EngineOptions {
+  captureImages: boolean;
+  /** YYYY-MM-DD: stop once the history reached is older than this day. */
+  stopBefore?: string;
+  timing?: Partial<EngineTiming>;
+  fetchMedia?: MediaFetcher;
+  /** The page's language, for reading written dates (overlay only). */
+  language?: string;
+  now?: () => number;
+}
+
+export type PauseReason = 'user-scrolled' | 'chat-switched';
+export type Phase = 'newest' | 'history' | 'returning';
+
+export interface Progress {
+  phase: Phase;
+  messages: number;
+  /** YYYY-MM-DD of the oldest message read so far, when rows tell. */
+  oldestDay: string | null;
+  batches: number;
+}
+
+export interface EngineEvents {
+  onProgress?(progress: Progress): void;
+  onPause?(reason: PauseReason): void;
+  onResume?(): void;
+}
+
+export type CaptureOutcome =
+  | { kind: 'finished'; stopReason: StopReason; reachedStart: boolean; problems: CaptureProblem[]; messages: number; oldestDay: string | null }
+  | { kind: 'cancelled' };
+
+export class NoChatOpenError extends Error {
+  override readonly name = 'NoChatOpenError';
+}
+
+type Checkpoint = 'go' | 'stop' | 'cancel' | 'gone';
+type HistoryEnd = { stopReason: StopReason; reachedStart: boolean; problem?: CaptureProblem } | 'cancel';
+
+interface SavedPosition {
+  atBottom: boolean;
+  anchorKey: string | null;
+  anchorOffset: number;
+}
+
+const USER_INPUT = ['wheel', 'touchstart', 'keydown', 'mousedown'] as const;
+const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
+
+export class CaptureEngine {
+  private readonly timing: EngineTiming;
+  private readonly known = new KnownItems();
+  private readonly mediaDone = new Set<string>();
+  private readonly fetchMedia: MediaFetcher;
+  private readonly now: () => number;
+  private chat: ChatView;
+  private readonly chatId: string;
+  private watch: DomWatch;
+  private pauseReason: PauseReason | null = null;
+  private resumeWaiters: (() => void)[] = [];
+  private stopRequested = false;
+  private cancelRequested = false;
+  private running = false;
+  private oldestDay: string | null = null;
+  private batches = 0;
+  private phase: Phase = 'newest';
+  /** Observed time from a scroll to its batch landing (ms), for the adaptive time-out. */
+  private latency: number | null = null;
+  private listening: HTMLElement | null = null;
+  /** The required anchor a row lacked, when that ended the capture. */
+  private brokenAnchor: string | null = null;
+
+  constructor(
+    private readonly adapter: SiteAdapter,
+    private readonly doc: Document,
+    private readonly sink: CaptureSink,
+    private readonly options: EngineOptions,
+    private readonly events: EngineEvents = {},
+  ) {
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.fetchMedia = options.fetchMedia ?? ((url) => fetchMediaBytes(url));
+    this.now = options.now ?? (() => performance.now());
+    const chat = adapter.openChat(doc);
+    if (!chat) throw new NoChatOpenError('no chat is open');
+    this.chat = chat;
+    this.chatId = chat.id;
+    this.watch = new DomWatch(chat.scroller, this.timing.pollMs, this.now);
+  }
+
+  get conversation(): { id: string; title: string; isGroup?: boolean } {
+    const { id, title, isGroup } = this.chat;
+    return isGroup === undefined ? { id, title } : { id, title, isGroup };
+  }
+
+  get paused(): PauseReason | null {
+    return this.pauseReason;
+  }
+
+  /** Keeps what was read and ends (the backup is marked incomplete). */
+  stop(): void {
+    this.stopRequested = true;
+    this.wake();
+  }
+
+  /** Ends and keeps nothing. */
+  cancel(): void {
+    this.cancelRequested = true;
+    this.wake();
+  }
+
+  /** Continues a paused capture; stays paused (and says why again) while another chat is open. */
+  resume(): void {
+    if (this.pauseReason === null) return;
+    const open = this.adapter.openChat(this.doc);
+    if (open === null || open.id !== this.chatId) {
+      this.events.onPause?.('chat-switched');
+      return;
+    }
+    this.pauseReason = null;
+    this.events.onResume?.();
+    this.wake();
+  }
+
+  async run(): Promise<CaptureOutcome> {
+    if (this.running) throw new Error('the capture is already running');
+    this.running = true;
+    this.listen(this.chat.scroller);
+    const saved = this.savePosition();
+    try {
+      const end = await this.capture();
+      if (end === 'cancel') {
+        await this.restore(saved, false);
+        return { kind: 'cancelled' };
+      }
+      // The way back also reads what arrived at the bottom meanwhile (appended once, by key).
+      this.phase = 'returning';
+      const back = await this.restore(saved, true);
+      if (back === 'cancel') return { kind: 'cancelled' };
+      const problems: CaptureProblem[] = end.problem ? [end.problem] : [];
+      let { stopReason, reachedStart } = end;
+      if (this.known.unread > 0) {
+        // Rows that never filled in are messages this capture does not have: never "complete".
+        problems.push({ code: 'rows-not-read', count: this.known.unread });
+        if (reachedStart) {
+          reachedStart = false;
+          stopReason = 'error';
+        }
+      }
+      return { kind: 'finished', stopReason, reachedStart, problems, messages: this.known.messages, oldestDay: this.oldestDay };
+    } finally {
+      this.unlisten();
+      this.watch.disconnect();
+      this.running = false;
+    }
+  }
+
+  private async capture(): Promise<HistoryEnd> {
+    this.phase = 'newest';
+    const newest = await this.toNewest();
+    if (newest !== 'go') return this.endFor(newest);
+    this.phase = 'history';
+    return this.history();
+  }
+
+  private endFor(checkpoint: Exclude<Checkpoint, 'go'>): HistoryEnd {
+    if (checkpoint === 'cancel') return 'cancel';
+    if (checkpoint === 'stop') return { stopReason: 'user-stopped', reachedStart: false };
+    return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: this.brokenAnchor ?? 'open-chat' } };
+  }
+
+  private async history(): Promise<HistoryEnd> {
+    let timeouts = 0;
+    for (;;) {
+      const checkpoint = await this.checkpoint();
+      if (checkpoint !== 'go') return this.endFor(checkpoint);
+
+      const scan = await this.scan();
+      if (scan.broken !== null) return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: scan.broken } };
+      if (scan.pending > 0) {
+        const filled = await this.fillPending();
+        if (filled === 'interrupted') continue;
+        if (filled !== 'done') return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: filled } };
+      }
+      if (this.options.stopBefore && this.oldestDay !== null && this.oldestDay < this.options.stopBefore) {
+        return { stopReason: 'user-stopped', reachedStart: false, problem: { code: 'date-limit', before: this.options.stopBefore } };
+      }
+      const unavailable = this.chat.historyUnavailable();
+      if (unavailable !== null) {
+        return { stopReason: 'history-unavailable', reachedStart: false, problem: { code: 'history-unavailable', text: unavailable } };
+      }
+      if (this.chat.atStart() && !this.chat.loading()) return { stopReason: 'reached-start', reachedStart: true };
+
+      const landed = await this.loadOlder();
+      if (landed === 'interrupted') continue;
+      if (landed === 'ok') timeouts = 0;
+      else if (++timeouts >= this.timing.maxTimeouts) {
+        await this.scan();
+        if (this.chat.atStart()) return { stopReason: 'reached-start', reachedStart: true };
+        return { stopReason: 'error', reachedStart: false, problem: { code: 'history-stalled' } };
+      }
+    }
+  }
+
+  /** One step back in history: click the gate if there is one, else scroll to the top; wait for the batch. */
+  private async loadOlder(): Promise<'ok' | 'timeout' | 'interrupted'> {
+    const chat = this.chat;
+    const rows = chat.rows();
+    const first = rows[0] ?? null;
+    const count = rows.length;
+    const started = this.now();
+    let sawLoading = false;
+    // The gate sits above the oldest row: click it once the list is at its top, like a user.
+    const gate = chat.scroller.scrollTop <= 1 ? chat.historyGate() : null;
+    if (gate) gate.click();
+    else this.scrollTo(0);
+    const changed = () => {
+      const now = this.chat.rows();
+      return now[0] !== first || now.length !== count;
+    };
+    const result = await this.watch.until(() => {
+      if (this.interruptPending()) return true;
+      const loading = this.chat.loading();
+      sawLoading ||= loading;
+      if (loading) return false;
+      return changed() || this.chat.atStart() || this.chat.historyUnavailable() !== null || (gate === null && this.chat.historyGate() !== null);
+    }, this.batchTimeout());
+    if (this.interruptPending()) return 'interrupted';
+    if (result === 'ok' && changed()) {
+      this.batches++;
+      const took = this.now() - started;
+      this.latency = this.latency === null ? took : 0.7 * this.latency + 0.3 * took;
+      return 'ok';
+    }
+    if (result === 'ok') return 'ok'; // the start, a gate or the end notice showed up: the loop decides
+    if (!sawLoading) this.nudge();
+    return 'timeout';
+  }
+
+  private batchTimeout(): number {
+    const { minBatchTimeoutMs, maxBatchTimeoutMs, timeoutFactor } = this.timing;
+    const guess = this.latency === null ? minBatchTimeoutMs : this.latency * timeoutFactor;
+    return Math.min(maxBatchTimeoutMs, Math.max(minBatchTimeoutMs, guess));
+  }
+
+  /** Reads every mounted row; sends new and richer items, then the media of the mounted rows. */
+  private async scan(): Promise<{ broken: string | null; pending: number }> {
+    const scanned: ScannedRow[] = [];
+    const media: MediaSource[] = [];
+    let broken: string | null = null;
+    let pending = 0;
+    for (const row of this.chat.rows()) {
+      let result;
+      try {
+        result = this.chat.parseRow(row);
+      } catch {
+        result = { type: 'broken' as const, anchor: 'message-row' };
+      }
+      if (result.type === 'skip') continue;
+      if (result.type === 'broken') {
+        // Nothing above a row that cannot be read is kept: it would leave a gap that looks whole.
+        broken ??= result.anchor;
+        scanned.length = 0;
+        media.length = 0;
+        continue;
+      }
+      if (result.type === 'pending') {
+        if (!this.known.has(result.key)) pending++;
+        scanned.push({ key: result.key });
+        continue;
+      }
+      scanned.push({ key: result.item.key, item: result.item });
+      this.noteDay(result.item);
+      for (const m of result.media) if (!this.mediaDone.has(m.mediaKey)) media.push(m);
+    }
+    const ops = this.known.plan(scanned);
+    if (ops.length > 0) await this.sink.items(ops);
+    if (this.options.captureImages) {
+      for (const source of media) {
+        if (this.mediaDone.has(source.mediaKey)) continue;
+        this.mediaDone.add(source.mediaKey);
+        await this.sink.media(source, await this.fetchMedia(source.url));
+      }
+    }
+    this.events.onProgress?.({ phase: this.phase, messages: this.known.messages, oldestDay: this.oldestDay, batches: this.batches });
+    return { broken, pending };
+  }
+
+  /**
+   * Rows that are mounted but empty and were never read: wait for those in view to fill in (late
+   * content), and bring the others into view one by one (lists like WhatsApp's draw content only
+   * near the viewport, and a jump to the top skips the middle of a tall batch). Each row gets two
+   * tries; one that never fills is counted as not read.
+   */
+  private async fillPending(): Promise<'done' | 'interrupted' | string> {
+    for (let round = 0; round < 200; round++) {
+      const pending = this.pendingRows();
+      if (pending.length === 0) return 'done';
+      const s = this.chat.scroller;
+      const view = s.getBoundingClientRect();
+      const inView = pending.filter(({ row }) => {
+        const r = row.getBoundingClientRect();
+        return r.bottom > view.top && r.top < view.bottom;
+      });
+      const targets = inView.length > 0 ? inView : [nearest(pending, view)];
+      if (inView.length === 0) {
+        const r = targets[0]!.row.getBoundingClientRect();
+        this.scrollTo(s.scrollTop + (r.top - view.top) - (view.height - r.height) / 2);
+      }
+      for (const t of targets) this.tries.set(t.key, (this.tries.get(t.key) ?? 0) + 1);
+      const result = await this.watch.until(
+        () => this.interruptPending() || targets.every(({ row }) => !row.isConnected || this.keyOf(row, 'item') !== null),
+        this.timing.pendingWaitMs,
+      );
+      if (result === 'interrupted' || this.interruptPending()) return 'interrupted';
+      const scan = await this.scan();
+      if (scan.broken !== null) return scan.broken;
+    }
+    return 'done';
+  }
+
+  private readonly tries = new Map<string, number>();
+
+  private pendingRows(): { row: Element; key: string }[] {
+    const out: { row: Element; key: string }[] = [];
+    for (const row of this.chat.rows()) {
+      const key = this.keyOf(row, 'pending');
+      if (key !== null && !this.known.has(key) && (this.tries.get(key) ?? 0) < 2) out.push({ row, key });
+    }
+    return out;
+  }
+
+  private noteDay(item: CapturedItem): void {
+    const day = itemDay(item, this.options.language);
+    if (day !== null && (this.oldestDay === null || day < this.oldestDay)) this.oldestDay = day;
+  }
+
+  /** Scrolls to the newest message, reading on the way, until the bottom holds still. */
+  private async toNewest(): Promise<Checkpoint> {
+    for (let i = 0; i < 50; i++) {
+      const checkpoint = await this.checkpoint();
+      if (checkpoint !== 'go') return checkpoint;
+      const s = this.chat.scroller;
+      const before = this.chat.rows();
+      this.scrollTo(s.scrollHeight);
+      await this.watch.settle(this.timing.settleMs, this.timing.maxBatchTimeoutMs);
+      const scan = await this.scan();
+      if (scan.broken !== null) {
+        this.brokenAnchor = scan.broken;
+        return 'gone';
+      }
+      const after = this.chat.rows();
+      const still = after.length === before.length && after[after.length - 1] === before[before.length - 1];
+      if (this.atBottom() && still) return 'go';
+    }
+    return 'go';
+  }
+
+  private atBottom(): boolean {
+    const s = this.chat.scroller;
+    return s.scrollTop + s.clientHeight >= s.scrollHeight - 4;
+  }
+
+  private savePosition(): SavedPosition {
+    const s = this.chat.scroller;
+    const top = s.getBoundingClientRect().top;
+    for (const row of this.chat.rows()) {
+      const rect = row.getBoundingClientRect();
+      if (rect.bottom <= top) continue;
+      const key = this.keyOf(row);
+      if (key === null) continue;
+      return { atBottom: this.atBottom(), anchorKey: key, anchorOffset: rect.top - top };
+    }
+    return { atBottom: this.atBottom(), anchorKey: null, anchorOffset: 0 };
+  }
+
+  /** The row's key (only when it parses as `only`, if given). */
+  private keyOf(row: Element, only?: 'item' | 'pending'): string | null {
+    try {
+      const r = this.chat.parseRow(row);
+      if (only !== undefined && r.type !== only) return null;
+      return r.type === 'item' ? r.item.key : r.type === 'pending' ? r.key : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Back to the newest (reading what arrived), then to the row the user was looking at. */
+  private async restore(saved: SavedPosition, read: boolean): Promise<'ok' | 'cancel'> {
+    // Stop, Cancel and pauses no longer apply: this is the way back.
+    this.pauseReason = null;
+    if (this.adapter.openChat(this.doc)?.id !== this.chatId) return 'ok';
+    this.chat = this.adapter.openChat(this.doc) ?? this.chat;
+    const deadline = this.now() + this.timing.restoreMs;
+    for (let i = 0; i < 50 && this.now() < deadline; i++) {
+      const before = this.chat.rows();
+      this.scrollTo(this.chat.scroller.scrollHeight);
+      await this.watch.settle(this.timing.settleMs, this.timing.maxBatchTimeoutMs);
+      if (read) await this.scan();
+      const after = this.chat.rows();
+      if (this.atBottom() && after.length === before.length && after[after.length - 1] === before[before.length - 1]) break;
+    }
+    if (saved.atBottom || saved.anchorKey === null) return 'ok';
+    while (this.now() < deadline) {
+      const row = this.chat.rows().find((r) => this.keyOf(r) === saved.anchorKey);
+      const s = this.chat.scroller;
+      if (row) {
+        const offset = row.getBoundingClientRect().top - s.getBoundingClientRect().top;
+        this.scrollTo(s.scrollTop + offset - saved.anchorOffset);
+        return 'ok';
+      }
+      if (s.scrollTop <= 0) return 'ok';
+      this.scrollTo(Math.max(0, s.scrollTop - Math.max(1, s.clientHeight * 0.8)));
+      await this.watch.settle(this.timing.settleMs, this.timing.maxBatchTimeoutMs);
+    }
+    return 'ok';
+  }
+
+  /** Between steps: honours Cancel, Stop and pauses, and follows the chat (re-rendered, switched, gone). */
+  private async checkpoint(): Promise<Checkpoint> {
+    for (;;) {
+      if (this.cancelRequested) return 'cancel';
+      if (this.stopRequested) return 'stop';
+      if (this.pauseReason !== null) {
+        await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+        continue;
+      }
+      let open = this.adapter.openChat(this.doc);
+      if (open === null) {
+        await this.watch.until(() => this.adapter.openChat(this.doc) !== null || this.interruptPending(), this.timing.chatGoneGraceMs);
+        if (this.interruptPending()) continue;
+        open = this.adapter.openChat(this.doc);
+        if (open === null) return 'gone';
+      }
+      if (open.id !== this.chatId) {
+        this.pause('chat-switched');
+        continue;
+      }
+      if (open.scroller !== this.chat.scroller) {
+        this.unlisten();
+        this.listen(open.scroller);
+        this.watch.retarget(open.scroller);
+      }
+      this.chat = open;
+      return 'go';
+    }
+  }
+
+  private interruptPending(): boolean {
+    return this.cancelRequested || this.stopRequested || this.pauseReason !== null;
+  }
+
+  private pause(reason: PauseReason): void {
+    if (this.pauseReason !== null || !this.running || this.phase === 'returning') return;
+    this.pauseReason = reason;
+    this.events.onPause?.(reason);
+    this.watch.interrupt();
+  }
+
+  private wake(): void {
+    const waiters = this.resumeWaiters;
+    this.resumeWaiters = [];
+    for (const w of waiters) w();
+    this.watch.interrupt();
+  }
+
+  private scrollTo(top: number): void {
+    const s = this.chat.scroller;
+    s.scrollTop = top;
+  }
+
+  /**
+   * A scroll to where the list already is fires no scroll event, and some lists load only on one:
+   * after a quiet time-out, tell the list it is at the top.
+   */
+  private nudge(): void {
+    const s = this.chat.scroller;
+    s.scrollTop = 0;
+    s.dispatchEvent(new Event('scroll'));
+  }
+
+  private readonly onUserInput = (event: Event) => {
+    if (event.type === 'keydown' && !SCROLL_KEYS.has((event as KeyboardEvent).key)) return;
+    // A press on the list's own box (not a row) is a grab of its scroll bar.
+    if (event.type === 'mousedown' && event.target !== this.listening) return;
+    this.pause('user-scrolled');
+  };
+
+  private listen(scroller: HTMLElement): void {
+    this.listening = scroller;
+    for (const type of USER_INPUT) scroller.addEventListener(type, this.onUserInput, { capture: true, passive: true });
+  }
+
+  private unlisten(): void {
+    const s = this.listening;
+    if (!s) return;
+    for (const type of USER_INPUT) s.removeEventListener(type, this.onUserInput, { capture: true });
+    this.listening = null;
+  }
+}
+
+function nearest<T extends { row: Element }>(rows: T[], view: DOMRect): T {
+  let best = rows[0]!;
+  let bestDistance = Infinity;
+  for (const entry of rows) {
+    const r = entry.row.getBoundingClientRect();
+    const distance = r.bottom <= view.top ? view.top - r.bottom : r.top >= view.bottom ? r.top - view.bottom : 0;
+    if (distance < bestDistance) {
+      best = entry;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,122 @@
+// Waiting on the page without busy-waiting: a MutationObserver wakes waiters as soon as the DOM
+// changes (a batch landing, a row filling in), and a slow poll covers what no mutation announces
+// (a spinner outside the observed subtree, a scroll position). Waits end early when interrupted
+// (the user paused, stopped or cancelled).
+
+export type WaitResult = 'ok' | 'timeout' | 'interrupted';
+
+interface Waiter {
+  check: () => boolean;
+  finish: (result: WaitResult) => void;
+}
+
+export class DomWatch {
+  private observer: MutationObserver;
+  private readonly waiters = new Set<Waiter>();
+  private poll: ReturnType<typeof setInterval> | null = null;
+  private scheduled = false;
+  /** When the observed subtree last changed (ms, performance clock). */
+  lastChange = 0;
+
+  constructor(
+    private root: Node,
+    private readonly pollMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.observer = new MutationObserver(() => {
+      this.lastChange = this.now();
+      this.poke();
+    });
+    this.observe();
+    this.lastChange = this.now();
+  }
+
+  /** Follows the list when the page replaces its scroll container. */
+  retarget(root: Node): void {
+    if (root === this.root) return;
+    this.root = root;
+    this.observer.disconnect();
+    this.observe();
+  }
+
+  /** Resolves 'ok' once `check()` holds (checked at once, on every change and every poll). */
+  until(check: () => boolean, timeoutMs: number): Promise<WaitResult> {
+    if (check()) return Promise.resolve('ok');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => waiter.finish('timeout'), timeoutMs);
+      const waiter: Waiter = {
+        check,
+        finish: (result) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          if (this.waiters.size === 0) this.stopPolling();
+          resolve(result);
+        },
+      };
+      this.waiters.add(waiter);
+      this.startPolling();
+    });
+  }
+
+  /** Resolves once nothing changed for `quietMs` (or after `maxMs`). */
+  async settle(quietMs: number, maxMs: number): Promise<WaitResult> {
+    const start = this.now();
+    this.lastChange = Math.max(this.lastChange, start);
+    for (;;) {
+      const elapsed = this.now() - start;
+      const quiet = this.now() - this.lastChange;
+      if (quiet >= quietMs) return 'ok';
+      if (elapsed >= maxMs) return 'timeout';
+      const result = await this.until(() => false, Math.min(quietMs - quiet, maxMs - elapsed) + 1);
+      if (result === 'interrupted') return result;
+    }
+  }
+
+  /** Ends every wait now with 'interrupted'. */
+  interrupt(): void {
+    for (const w of [...this.waiters]) w.finish('interrupted');
+  }
+
+  disconnect(): void {
+    this.interrupt();
+    this.observer.disconnect();
+    this.stopPolling();
+  }
+
+  private observe(): void {
+    this.observer.observe(this.root, { childList: true, subtree: true, attributes: true, characterData: true });
+  }
+
+  private poke(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // One check per burst of mutations, after the page's own task has finished its changes.
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.checkAll();
+    });
+  }
+
+  private checkAll(): void {
+    for (const w of [...this.waiters]) {
+      let ok = false;
+      try {
+        ok = w.check();
+      } catch {
+        ok = false;
+      }
+      if (ok) w.finish('ok');
+    }
+  }
+
+  private startPolling(): void {
+    if (this.poll !== null) return;
+    this.poll = setInterval(() => this.checkAll(), Math.max(10, Math.min(this.pollMs, 1000)));
+  }
+
+  private stopPolling(): void {
+    if (this.poll === null) return;
+    clearInterval(this.poll);
+    this.poll = null;
+  }
+}

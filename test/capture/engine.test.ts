@@ -1,0 +1,307 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MediaSource } from '../../src/capture/adapter';
+import { CaptureEngine, NoChatOpenError, type CaptureSink, type EngineOptions, type Progress } from '../../src/capture/engine';
+import type { FetchedMedia } from '../../src/capture/media';
+import type { ItemOp } from '../../src/capture/protocol';
+import { ItemSequence } from '../../src/backup/capture-sequence';
+import { fakeAdapter, FakeList, type FakeListOptions } from './fake-list';
+
+const FAST = { minBatchTimeoutMs: 150, maxBatchTimeoutMs: 400, pollMs: 15, settleMs: 30, pendingWaitMs: 300, chatGoneGraceMs: 60, restoreMs: 5000 };
+
+class RecordingSink implements CaptureSink {
+  readonly sequence = new ItemSequence();
+  readonly ops: ItemOp[] = [];
+  readonly mediaSeen: { source: MediaSource; fetched: FetchedMedia }[] = [];
+  onItems: (() => void) | null = null;
+  async items(ops: ItemOp[]): Promise<void> {
+    for (const op of ops) {
+      this.ops.push(op);
+      this.sequence.apply(op);
+    }
+    this.onItems?.();
+  }
+  async media(source: MediaSource, fetched: FetchedMedia): Promise<void> {
+    this.mediaSeen.push({ source, fetched });
+  }
+  keys(): string[] {
+    return this.sequence.toArray().map((i) => i.key);
+  }
+}
+
+let list: FakeList | null = null;
+afterEach(() => {
+  list?.dispose();
+  list = null;
+});
+
+function setup(options: FakeListOptions, engineOptions: Partial<EngineOptions> = {}, events = {}) {
+  list = new FakeList(document, options);
+  const sink = new RecordingSink();
+  const progress: Progress[] = [];
+  const engine = new CaptureEngine(
+    fakeAdapter(() => list),
+    document,
+    sink,
+    { captureImages: true, timing: FAST, ...engineOptions },
+    { onProgress: (p: Progress) => progress.push(p), ...events },
+  );
+  return { list: list, sink, engine, progress };
+}
+
+describe('CaptureEngine', () => {
+  it('scrolls the whole history in, newest to oldest, and keeps every message once and in order', async () => {
+    const { list, sink, engine, progress } = setup({ total: 400, window: 60, batch: 30 });
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true, problems: [], messages: 400 });
+    expect(sink.keys()).toEqual(list.groundTruth());
+    expect(list.stats.removed).toBeGreaterThan(300); // the list really unmounted far rows
+    expect(list.stats.batches).toBe(12);
+    expect(progress.at(-1)?.messages).toBe(400);
+    expect(progress.some((p) => p.phase === 'history')).toBe(true);
+    expect(outcome.kind === 'finished' && outcome.oldestDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('reads rows that fill in late and rows emptied far from the viewport (WhatsApp-style hollowing)', async () => {
+    const { list, sink, engine } = setup({ total: 300, mode: 'hollow', hydrateDelay: 15, batch: 40 });
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', reachedStart: true, problems: [] });
+    expect(sink.keys()).toEqual(list.groundTruth());
+    expect(list.stats.emptied).toBeGreaterThan(100);
+    for (const item of sink.sequence) expect(item.type === 'message' && item.message.text).toBeTruthy();
+  });
+
+  it('merges fields that appear late: a re-read row with more in it updates the item', async () => {
+    const { sink, engine } = setup({ total: 120, reactionsDelay: 40, latency: 60 });
+    await engine.run();
+    const updates = sink.ops.filter((op) => op.op === 'update');
+    expect(updates.length).toBeGreaterThan(0);
+    const withReactions = sink.sequence.toArray().filter((i) => i.type === 'message' && i.message.reactions);
+    expect(withReactions.length).toBeGreaterThan(0);
+    expect(sink.sequence.size).toBe(120);
+  });
+
+  it('appends messages that arrive during the capture once, after the newest', async () => {
+    const { list, sink, engine } = setup({ total: 300, window: 60 });
+    let arrived = false;
+    sink.onItems = () => {
+      if (!arrived && sink.sequence.size > 150) {
+        arrived = true;
+        list.arrive(5);
+      }
+    };
+    const outcome = await engine.run();
+    expect(arrived).toBe(true);
+    expect(outcome).toMatchObject({ kind: 'finished', reachedStart: true, messages: 305 });
+    expect(sink.keys()).toEqual(list.groundTruth());
+  });
+
+  it('clicks the "load older messages" gate and goes on', async () => {
+    const { list, sink, engine } = setup({ total: 200, gateAt: 100 });
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', reachedStart: true });
+    expect(list.stats.gateClicks).toBeGreaterThan(0);
+    expect(sink.keys()).toEqual(list.groundTruth());
+  });
+
+  it('stops with the site words when older history is unavailable', async () => {
+    const { sink, engine } = setup({ total: 200, unavailableBelow: 100 });
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({
+      kind: 'finished',
+      stopReason: 'history-unavailable',
+      reachedStart: false,
+      problems: [{ code: 'history-unavailable', text: 'Use your phone to see older messages' }],
+    });
+    expect(sink.sequence.size).toBeGreaterThanOrEqual(100);
+  });
+
+  it('stops as stalled after repeated time-outs with no new rows', async () => {
+    const { list, sink, engine } = setup({ total: 200, stallBelow: 120 });
+    const started = performance.now();
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'error', reachedStart: false, problems: [{ code: 'history-stalled' }] });
+    expect(sink.keys()).toEqual(list.groundTruth(list.loadedFrom));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(3 * FAST.minBatchTimeoutMs);
+  });
+
+  it('stops with "page changed" when rows lose a required anchor, keeping only what it read', async () => {
+    const { list, sink, engine } = setup({ total: 200 });
+    list.brokenFrom = 90;
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'error', reachedStart: false, problems: [{ code: 'page-changed', anchor: 'message-id' }] });
+    expect(sink.keys()).toEqual(list.groundTruth(91));
+  });
+
+  it('stops with "page changed" when the open chat disappears mid-capture', async () => {
+    const { list, sink, engine } = setup({ total: 300 });
+    sink.onItems = () => {
+      if (sink.sequence.size > 100) list.root.remove();
+    };
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'error', problems: [{ code: 'page-changed', anchor: 'open-chat' }] });
+  });
+
+  it('pauses when the user scrolls the list and goes on after Resume', async () => {
+    const pauses: string[] = [];
+    let resumed = 0;
+    const { list, sink, engine } = setup({ total: 300 }, {}, { onPause: (r: string) => pauses.push(r), onResume: () => resumed++ });
+    let wheeled = false;
+    sink.onItems = () => {
+      if (!wheeled && sink.sequence.size > 100) {
+        wheeled = true;
+        list.scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: -100 }));
+      }
+    };
+    const run = engine.run();
+    await waitUntil(() => pauses.length > 0);
+    expect(engine.paused).toBe('user-scrolled');
+    const sizeWhilePaused = sink.sequence.size;
+    await sleep(200);
+    expect(sink.sequence.size).toBe(sizeWhilePaused);
+    engine.resume();
+    const outcome = await run;
+    expect(resumed).toBe(1);
+    expect(outcome).toMatchObject({ kind: 'finished', reachedStart: true });
+    expect(sink.keys()).toEqual(list.groundTruth());
+  });
+
+  it('pauses when the user switches chat, and resumes only in the same chat', async () => {
+    const pauses: string[] = [];
+    const { list, sink, engine } = setup({ total: 300 }, {}, { onPause: (r: string) => pauses.push(r) });
+    const original = list.root.dataset.chatId!;
+    let switched = false;
+    // The fake adapter reads the id from the list object: swap it as an SPA would.
+    sink.onItems = () => {
+      if (!switched && sink.sequence.size > 100) {
+        switched = true;
+        Object.defineProperty(list, 'chatId', { get: () => 'chat-2', configurable: true });
+      }
+    };
+    const run = engine.run();
+    await waitUntil(() => pauses.length > 0);
+    expect(pauses).toEqual(['chat-switched']);
+    engine.resume();
+    expect(pauses).toEqual(['chat-switched', 'chat-switched']);
+    expect(engine.paused).toBe('chat-switched');
+    Object.defineProperty(list, 'chatId', { get: () => original, configurable: true });
+    engine.resume();
+    const outcome = await run;
+    expect(outcome).toMatchObject({ kind: 'finished', reachedStart: true });
+    expect(sink.keys()).toEqual(list.groundTruth());
+  });
+
+  it('Stop here keeps what was read, marked incomplete, and nothing invented', async () => {
+    const { list, sink, engine } = setup({ total: 400 });
+    sink.onItems = () => {
+      if (sink.sequence.size > 150) engine.stop();
+    };
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'user-stopped', reachedStart: false });
+    const keys = sink.keys();
+    expect(keys.length).toBeLessThan(400);
+    expect(keys).toEqual(list.groundTruth(400 - keys.length));
+  });
+
+  it('Stop here works while paused', async () => {
+    const { list, sink, engine } = setup({ total: 300 }, {}, {});
+    let wheeled = false;
+    sink.onItems = () => {
+      if (!wheeled && sink.sequence.size > 60) {
+        wheeled = true;
+        list.scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageUp', bubbles: true }));
+      }
+    };
+    const run = engine.run();
+    await waitUntil(() => engine.paused !== null);
+    engine.stop();
+    expect(await run).toMatchObject({ kind: 'finished', stopReason: 'user-stopped', reachedStart: false });
+  });
+
+  it('Cancel ends with nothing to keep', async () => {
+    const { sink, engine } = setup({ total: 300 });
+    sink.onItems = () => {
+      if (sink.sequence.size > 100) engine.cancel();
+    };
+    expect(await engine.run()).toEqual({ kind: 'cancelled' });
+  });
+
+  it('stops at a chosen date', async () => {
+    // 400 messages an hour apart: about 16 days.
+    const { list, sink, engine } = setup({ total: 400 });
+    const cut = new Date(list.messages[200]!.unix * 1000);
+    const day = `${cut.getFullYear()}-${String(cut.getMonth() + 1).padStart(2, '0')}-${String(cut.getDate()).padStart(2, '0')}`;
+    (engine as unknown as { options: EngineOptions }).options.stopBefore = day;
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'user-stopped', reachedStart: false, problems: [{ code: 'date-limit', before: day }] });
+    expect(sink.sequence.size).toBeLessThan(400);
+    expect(sink.sequence.size).toBeGreaterThanOrEqual(200);
+  });
+
+  it('puts the user back at the row they were reading', async () => {
+    list = new FakeList(document, { total: 300, window: 60 });
+    // The user is reading a few screens up from the bottom.
+    list.scroller.scrollTop = list.scroller.scrollHeight - 200 - 400;
+    await sleep(20);
+    const rows = [...list.scroller.querySelectorAll<HTMLElement>('[data-row]')];
+    const reading = rows.find((r) => r.getBoundingClientRect().bottom > 0)!;
+    const readingId = reading.dataset.id!;
+    const sink = new RecordingSink();
+    const engine = new CaptureEngine(fakeAdapter(() => list), document, sink, { captureImages: true, timing: FAST });
+    await engine.run();
+    const back = [...list.scroller.querySelectorAll<HTMLElement>('[data-row]')].find((r) => r.dataset.id === readingId)!;
+    expect(back).toBeDefined();
+    expect(back.getBoundingClientRect().top).toBe(reading.getBoundingClientRect().top);
+    expect(sink.sequence.size).toBe(300);
+  });
+
+  it('fetches media of mounted rows once and passes failures on as failures', async () => {
+    const { list, sink } = setup({ total: 60, initial: 60 });
+    for (const row of list.scroller.querySelectorAll<HTMLElement>('[data-row]')) {
+      const n = Number(row.dataset.id!.slice(1));
+      if (n % 10 === 0) row.dataset.media = n === 50 ? 'blob:revoked' : `blob:ok-${n}`;
+    }
+    const fetched: string[] = [];
+    const engine = new CaptureEngine(fakeAdapter(() => list), document, sink, {
+      captureImages: true,
+      timing: FAST,
+      fetchMedia: async (url) => {
+        fetched.push(url);
+        return url === 'blob:revoked' ? { ok: false, reason: 'fetch-failed' } : { ok: true, bytes: new Uint8Array([1, 2, 3]) };
+      },
+    });
+    await engine.run();
+    expect(fetched.sort()).toEqual(['blob:ok-0', 'blob:ok-10', 'blob:ok-20', 'blob:ok-30', 'blob:ok-40', 'blob:revoked'].sort());
+    expect(sink.mediaSeen.filter((m) => !m.fetched.ok).map((m) => m.source.mediaKey)).toEqual(['media:m50']);
+  });
+
+  it('fetches nothing when images are not captured', async () => {
+    const { list, sink } = setup({ total: 20, initial: 20 });
+    for (const row of list.scroller.querySelectorAll<HTMLElement>('[data-row]')) row.dataset.media = 'blob:x';
+    const engine = new CaptureEngine(fakeAdapter(() => list), document, sink, {
+      captureImages: false,
+      timing: FAST,
+      fetchMedia: async () => {
+        throw new Error('must not fetch');
+      },
+    });
+    await engine.run();
+    expect(sink.mediaSeen).toEqual([]);
+  });
+
+  it('refuses to start without an open chat', () => {
+    expect(() => new CaptureEngine(fakeAdapter(() => null), document, new RecordingSink(), { captureImages: true })).toThrow(NoChatOpenError);
+  });
+});
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitUntil(check: () => boolean, timeoutMs = 5000) {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await sleep(5);
+  }
+}
