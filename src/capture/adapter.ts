@@ -119,6 +119,12 @@ export interface FinalizeContext {
   timeZone: string;
   /** Whether the capture reached the start: decides if the first day separator is trustworthy. */
   reachedStart: boolean;
+  /**
+   * When the capture started (ISO instant). Day separators that name a day relative to today
+   * ("Today", "Yesterday", "Monday") are counted back from it; without it they are dated only
+   * through the messages under them.
+   */
+  capturedAt?: string;
 }
 
 export interface Finalized {

@@ -18,6 +18,9 @@ import {
   stripMarks,
   type Content,
 } from './whatsapp-body';
+import { decideDateOrder, fullYear, type DateOrder } from './date-order';
+
+export { decideDateOrder, localeDateOrder, type DateOrder } from './date-order';
 
 export interface WhatsAppParseOptions {
   /** The participant who is the user: their messages get direction 'out'. */
@@ -47,7 +50,6 @@ export class WhatsAppImportError extends Error {
   }
 }
 
-export type DateOrder = 'dmy' | 'mdy' | 'ymd';
 type Style = 'ios' | 'android';
 
 interface Header {
@@ -111,91 +113,7 @@ export function decodeExportText(bytes: Uint8Array): { text: string; lossy: bool
   return { text: text.replace(/^\ufeff/, ''), lossy };
 }
 
-// ---- dates -------------------------------------------------------------------------------------
-
-interface DateDecision {
-  order: DateOrder;
-  warning?: Warning;
-}
-
-const ORDER_WORDS: Record<DateOrder, string> = { dmy: 'day/month/year', mdy: 'month/day/year', ymd: 'year-month-day' };
-
-/** Decides day/month order from every header in the file, the locale only as a last resort. */
-export function decideDateOrder(headers: Array<Pick<Header, 'a' | 'b' | 'c'>>, locale: string): DateDecision {
-  const triples = headers.filter((h) => h.a.length !== 4);
-  if (triples.length === 0) return { order: 'ymd' };
-  const firstOver12 = triples.filter((h) => Number(h.a) > 12).length;
-  const secondOver12 = triples.filter((h) => Number(h.b) > 12).length;
-  if (firstOver12 > 0 && secondOver12 === 0) return { order: 'dmy' };
-  if (secondOver12 > 0 && firstOver12 === 0) return { order: 'mdy' };
-  if (firstOver12 > 0 && secondOver12 > 0) {
-    const order: DateOrder = firstOver12 >= secondOver12 ? 'dmy' : 'mdy';
-    return {
-      order,
-      warning: {
-        code: 'date-order-conflict',
-        message:
-          `Some dates only read as day/month and others only as month/day; ${ORDER_WORDS[order]} was used ` +
-          'because more dates need it, and lines that do not fit it are listed as unparsed.',
-      },
-    };
-  }
-  // Every day is 12 or less. A chat file is in time order, so the reading under which dates
-  // go backwards less often is the right one, when the two readings differ at all.
-  const backwards = (order: 'dmy' | 'mdy') => {
-    let count = 0;
-    let previous = -1;
-    for (const h of triples) {
-      const [day, month] = order === 'dmy' ? [h.a, h.b] : [h.b, h.a];
-      const ordinal = fullYear(h.c) * 10_000 + Number(month) * 100 + Number(day);
-      if (ordinal < previous) count++;
-      previous = ordinal;
-    }
-    return count;
-  };
-  const dmyBack = backwards('dmy');
-  const mdyBack = backwards('mdy');
-  if (dmyBack !== mdyBack) {
-    const order: DateOrder = dmyBack < mdyBack ? 'dmy' : 'mdy';
-    return {
-      order,
-      warning: {
-        code: 'date-order-inferred',
-        message:
-          `No day in the file is above 12; dates were read as ${ORDER_WORDS[order]} because the other ` +
-          'order would put messages out of time order.',
-      },
-    };
-  }
-  const order = localeDateOrder(locale);
-  return {
-    order,
-    warning: {
-      code: 'date-order-from-locale',
-      message:
-        `No day in the file is above 12, so dates read both as day/month and as month/day; ` +
-        `they were read as ${ORDER_WORDS[order]}, the order of the locale ${locale}.`,
-    },
-  };
-}
-
-/** Whether a locale writes the day or the month first (year-first locales write the month first). */
-export function localeDateOrder(locale: string): 'dmy' | 'mdy' {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' })
-      .formatToParts(new Date(Date.UTC(2026, 10, 26)));
-  } catch {
-    return 'mdy'; // an invalid tag: fall back to en-US, like the default
-  }
-  const day = parts.findIndex((p) => p.type === 'day');
-  const month = parts.findIndex((p) => p.type === 'month');
-  return day < month ? 'dmy' : 'mdy';
-}
-
-function fullYear(digits: string): number {
-  return digits.length === 2 ? 2000 + Number(digits) : Number(digits);
-}
+// ---- dates (order decided in date-order.ts) ---------------------------------------------------
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
