@@ -71,7 +71,7 @@ describe('whatsapp adapter: en-US group, packed ids', () => {
   });
 
   it('reads forwarded, edited and right-to-left text; deleted rows without a header', () => {
-    const [fwd, del] = [results(chat)[5], results(chat)[6]];
+    const [fwd, del] = [results(chat)[5]!, results(chat)[6]!];
     expect(fwd).toMatchObject({
       item: { message: { text: 'שנה טובה לכולם', textDirection: 'rtl', forwarded: true, edited: true, kind: 'text' } },
     });
