@@ -17,7 +17,7 @@ export interface TestDrive {
   json<T = any>(pathAndQuery: string, init?: RequestInit): Promise<{ status: number; body: T; res: Response }>;
   /** Starts a resumable upload and returns the session URI. */
   startUpload(meta: Record<string, unknown>, size?: number, query?: string): Promise<string>;
-  put(sessionUri: string, body: Uint8Array | null, contentRange: string, headers?: Record<string, string>): Promise<Response>;
+  put(sessionUri: string, body: Uint8Array<ArrayBuffer> | null, contentRange: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -69,7 +69,7 @@ export async function startTestDrive(options: Partial<DriveEmulatorOptions> = {}
 }
 
 /** Deterministic bytes of a given length. */
-export function bytes(n: number, seed = 1): Uint8Array {
+export function bytes(n: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(n);
   let x = seed * 2654435761;
   for (let i = 0; i < n; i++) {

@@ -244,7 +244,7 @@ describe('quota', () => {
 });
 
 describe('faults', () => {
-  async function uploadFirstChunk(total: number, data: Uint8Array) {
+  async function uploadFirstChunk(total: number, data: Uint8Array<ArrayBuffer>) {
     const uri = await d.startUpload({ name: 'faulty.age' }, total, '&fields=id,sha256Checksum,size');
     const res = await d.put(uri, data.subarray(0, KiB256), range(0, KiB256 - 1, total));
     expect(res.status).toBe(308);
