@@ -112,6 +112,65 @@ export interface PageToWorker {
 /** Capture traffic from content scripts on chat origins. Reserved: no chat site is supported yet. */
 export interface ContentToWorker {}
 
+// --- Popup -> the active tab's content script (capture entry points; cap-e2e with cap-core) ---
+// The popup sends these with tabs.sendMessage(activeTabId, { type, payload }) (no `tabs`
+// permission: the id is enough); the content script answers with the same ResponseMessage
+// envelope. A tab without our content script does not answer, and the popup then shows nothing
+// about capture. Answers carry counts and names of anchors, never chat content.
+
+/** What the popup shows for the current tab. */
+export interface TabCaptureStatus {
+  site: Exclude<import('../export/types').SourceSite, 'whatsapp-export'>;
+  /** The adapter's name for people ("WhatsApp Web"). */
+  siteName: string;
+  /** Not yet checked against the live site (docs/SITES.md): the UI says "experimental". */
+  experimental: boolean;
+  /** A chat is open, so "Export this chat" can start. */
+  chatOpen: boolean;
+  /** A capture is running in this tab. */
+  capturing: boolean;
+}
+
+export type CaptureStartResult =
+  | { ok: true }
+  /** No key yet: the content script opened the options page, as the button does. */
+  | { ok: false; reason: 'no-key' | 'no-chat' | 'busy' };
+
+/** "Check this chat": what the adapter finds in the page now. Counts only. */
+export interface ChatProbeReport {
+  site: TabCaptureStatus['site'];
+  siteName: string;
+  experimental: boolean;
+  chatOpen: boolean;
+  /** Every anchor of the adapter, in its order; `form` is the index into its forms, -1 = not found. */
+  anchors: { name: string; required: boolean; form: number; forms: number }[];
+  rows: {
+    /** Rows of the open chat in the DOM now. */
+    mounted: number;
+    /** Parsed into a message. */
+    messages: number;
+    /** Day separators. */
+    days: number;
+    /** Not part of the chat (dividers, notices). */
+    skipped: number;
+    /** Not filled in yet (lazy content). */
+    pending: number;
+    /** Should be messages but lack a required anchor. */
+    broken: number;
+  };
+  /** Of `rows.messages`: how many got a full date and time, and how many did not. */
+  timestamps: { resolved: number; unresolved: number };
+}
+
+export interface PopupToContent {
+  'capture.status': { payload: Empty; result: TabCaptureStatus };
+  /** Starts capturing the open chat, as the page's Encrypted export button does. */
+  'capture.start': { payload: Empty; result: CaptureStartResult };
+  'capture.probe': { payload: Empty; result: ChatProbeReport };
+}
+export type TabRequestType = keyof PopupToContent;
+// --- end popup -> content script ---
+
 export type PageRequestType = keyof PageToWorker;
 export type PagePayload<K extends PageRequestType> = PageToWorker[K]['payload'];
 export type PageResult<K extends PageRequestType> = PageToWorker[K]['result'];

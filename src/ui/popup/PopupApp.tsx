@@ -8,6 +8,7 @@ import { formatKeyId, Notice, Step } from '../components';
 import { errorText } from '../errors';
 import { t } from '../i18n';
 import { OPTIONS_CHECK_HASH } from '../options/links';
+import { ExportThisChat } from './ExportThisChat';
 
 /** Opens an extension page in a new tab and closes the popup (a file dialog would close it anyway). */
 export async function openPageInTab(path: '/import.html'): Promise<void> {
@@ -54,6 +55,7 @@ export function PopupApp() {
           </Step>
         )}
         {state?.configured && state.reminderDue && <ReminderBanner mode={state.mode} />}
+        <ExportThisChat />
         {state?.configured && (
           <Step heading={t('backupsOnHeading')}>
             <p class="popup-status" data-testid="popup-key-status">
