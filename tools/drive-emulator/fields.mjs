@@ -71,14 +71,14 @@ function merge(tree, path, leaf) {
 /**
  * Checks a selection against a schema: an object whose keys are the known fields, each `true`
  * (a leaf or a free-form map) or a nested schema (objects, or arrays of objects).
- * @param {FieldTree} tree @param {Record<string, unknown>} schema @param {string} original
+ * @param {FieldTree} tree @param {Record<string, unknown>} schema
  */
-export function checkFields(tree, schema, original, prefix = '') {
+export function checkFields(tree, schema) {
   for (const [key, sub] of tree) {
     if (key === '*') continue;
     const known = schema[key];
-    if (known === undefined) throw errors.invalidField(prefix + key);
-    if (sub !== true && known !== true) checkFields(sub, /** @type {Record<string, unknown>} */ (known), original, `${prefix}${key}/`);
+    if (known === undefined) throw errors.invalidField(key);
+    if (sub !== true && known !== true) checkFields(sub, /** @type {Record<string, unknown>} */ (known));
   }
 }
 
@@ -161,6 +161,6 @@ export const DEFAULT_LIST_FIELDS = parseFields('kind,incompleteSearch,nextPageTo
 export function selection(param, schema, fallback) {
   if (param === null) return fallback;
   const tree = parseFields(param);
-  checkFields(tree, schema, param);
+  checkFields(tree, schema);
   return tree;
 }
