@@ -76,6 +76,25 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A response's JSON body. Failing to read it (the connection dropped mid-answer) is a network
+ * failure; a body that is not JSON, a server one. Both are retryable.
+ */
+export async function readJson<T>(response: Response, what: string, signal?: AbortSignal): Promise<T> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw networkError(what, error);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new DriveError('server', `${what}: Drive's answer (HTTP ${response.status}) is not JSON.`, { status: response.status });
+  }
+}
+
 /** A string literal of Drive's query grammar: single quotes, with ' and \ escaped. */
 export function queryLiteral(value: string): string {
   return `'${value.replace(/\\/gu, '\\\\').replace(/'/gu, "\\'")}'`;
@@ -154,9 +173,9 @@ export class DriveClient {
     return { sleep: this.sleep, random: this.random, policy: this.backoff, ...(signal === undefined ? {} : { signal }) };
   }
 
-  private async json<T>(what: string, url: string, init: RequestInit = {}, signal?: AbortSignal): Promise<T> {
-    const response = await this.request(what, url, init, signal === undefined ? {} : { signal });
-    return (await response.json()) as T;
+  /** `send` and read the JSON answer, with backoff; a body cut short counts as a network failure. */
+  private json<T>(what: string, url: string, init: RequestInit = {}, signal?: AbortSignal): Promise<T> {
+    return withRetry(async () => readJson<T>(await this.send(what, url, init, signal === undefined ? {} : { signal }), what, signal), this.retryContext(signal));
   }
 
   async about(signal?: AbortSignal): Promise<About> {
@@ -229,13 +248,14 @@ export class DriveClient {
     const pending = withRetry(async () => {
       const found = await this.findFolder(name, signal);
       if (found !== undefined) return found;
+      const what = 'Creating the backup folder';
       const response = await this.send(
-        'Creating the backup folder',
+        what,
         this.url('/drive/v3/files', { fields: 'id' }),
         { method: 'POST', headers: { 'Content-Type': 'application/json; charset=UTF-8' }, body: JSON.stringify({ name, mimeType: FOLDER_MIME_TYPE }) },
         signal === undefined ? {} : { signal },
       );
-      return ((await response.json()) as { id: string }).id;
+      return (await readJson<{ id: string }>(response, what, signal)).id;
     }, this.retryContext(signal));
     this.folders.set(name, pending);
     // A failure is not remembered: the next call searches again.
@@ -249,8 +269,9 @@ export class DriveClient {
   }
 
   async findFolder(name: string, signal?: AbortSignal): Promise<string | undefined> {
+    const what = 'Looking for the backup folder';
     const response = await this.send(
-      'Looking for the backup folder',
+      what,
       this.url('/drive/v3/files', {
         q: `name = ${queryLiteral(name)} and mimeType = ${queryLiteral(FOLDER_MIME_TYPE)} and trashed = false`,
         fields: 'files(id,createdTime)',
@@ -260,7 +281,7 @@ export class DriveClient {
       {},
       signal === undefined ? {} : { signal },
     );
-    const files = ((await response.json()) as { files?: DriveFile[] }).files ?? [];
+    const files = (await readJson<{ files?: DriveFile[] }>(response, what, signal)).files ?? [];
     // Oldest first, by Drive's own clock; ids break ties so every browser picks the same one.
     const sorted = [...files].sort((a, b) => (a.createdTime ?? '').localeCompare(b.createdTime ?? '') || a.id.localeCompare(b.id));
     return sorted[0]?.id;
@@ -281,9 +302,17 @@ export class DriveClient {
     return response;
   }
 
-  async downloadBytes(id: string, range?: ByteRange, signal?: AbortSignal): Promise<Uint8Array> {
-    const response = await this.download(id, range, signal);
-    return new Uint8Array(await response.arrayBuffer());
+  /** The same, read whole; a body cut short is retried like any network failure. */
+  downloadBytes(id: string, range?: ByteRange, signal?: AbortSignal): Promise<Uint8Array> {
+    return withRetry(async () => {
+      const response = await this.download(id, range, signal);
+      try {
+        return new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        signal?.throwIfAborted();
+        throw networkError('Downloading a file', error);
+      }
+    }, this.retryContext(signal));
   }
 
   /** Deletes a file for good (Drive's files.delete skips the trash). */

@@ -6,7 +6,7 @@
 // sha256Checksum must equal the SHA-256 the outbox computed of the ciphertext.
 import { backoffDelay } from './backoff';
 import { ChunkSizer, type ChunkSizeOptions } from './chunk-size';
-import { FILE_FIELDS, type DriveClient, type DriveFile } from './client';
+import { FILE_FIELDS, readJson, type DriveClient, type DriveFile } from './client';
 import { DriveError } from './errors';
 
 export interface UploadMetadata {
@@ -106,36 +106,39 @@ function confirmedOffset(response: Response, total: number): number {
   return Math.min(total, Number(match[1]) + 1);
 }
 
-async function sessionState(response: Response, total: number): Promise<SessionState> {
+async function sessionState(response: Response, total: number, what: string, signal?: AbortSignal): Promise<SessionState> {
   if (response.status === RESUME_INCOMPLETE) {
     await response.body?.cancel();
     return { done: false, offset: confirmedOffset(response, total) };
   }
-  return { done: true, file: (await response.json()) as DriveFile };
+  // Cut short here, the upload is complete in Drive: the status query that follows says so.
+  return { done: true, file: await readJson<DriveFile>(response, what, signal) };
 }
 
 /** Asks Drive how much of the session it has (an empty PUT with `Content-Range: bytes *\/total`). */
 export async function queryStatus(client: DriveClient, sessionUrl: string, total: number, signal?: AbortSignal): Promise<SessionState> {
+  const what = 'Asking Drive how much of the upload arrived';
   const response = await client.send(
-    'Asking Drive how much of the upload arrived',
+    what,
     sessionUrl,
     { method: 'PUT', headers: { 'Content-Range': `bytes */${total}` } },
     { accept: isSessionAnswer, onSession: true, ...(signal === undefined ? {} : { signal }) },
   );
-  return sessionState(response, total);
+  return sessionState(response, total, what, signal);
 }
 
 /** Sends bytes [start, end) of `blob` to the session. */
 export async function sendChunk(client: DriveClient, sessionUrl: string, blob: Blob, start: number, end: number, signal?: AbortSignal): Promise<SessionState> {
   const total = blob.size;
   const contentRange = end > start ? `bytes ${start}-${end - 1}/${total}` : `bytes */${total}`;
+  const what = 'Uploading to Google Drive';
   const response = await client.send(
-    'Uploading to Google Drive',
+    what,
     sessionUrl,
     { method: 'PUT', headers: { 'Content-Range': contentRange }, body: blob.slice(start, end) },
     { accept: isSessionAnswer, onSession: true, ...(signal === undefined ? {} : { signal }) },
   );
-  return sessionState(response, total);
+  return sessionState(response, total, what, signal);
 }
 
 /**
