@@ -1,0 +1,218 @@
+// Capture steps the e2e specs and bench/capture.mjs share: open a site fixture, set up a key,
+// press Encrypted export like a user, wait for the overlay, take the backup, decrypt it with the
+// CLI and compare it with the fixture's ground truth. No Playwright Test fixtures here (the bench
+// runs these outside the test runner); capture-harness.ts adds those.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { ChatExport, Message } from '../../src/export/types';
+import { REPO_ROOT, type ExtensionSession } from '../helpers/browser';
+import { readJson } from '../helpers/chat-doc';
+import { chatseal } from '../helpers/run';
+import type { FixtureSite } from '../fixtures/sites/server.mjs';
+import type { FixtureControls, FixtureStats } from '../fixtures/sites/shared/controls.mjs';
+import { OptionsPage } from './pages/options';
+
+export const SITE_URL: Record<FixtureSite, string> = {
+  whatsapp: 'https://web.whatsapp.com/',
+  'telegram-k': 'https://web.telegram.org/k/',
+  'telegram-a': 'https://web.telegram.org/a/',
+  discord: 'https://discord.com/channels/1154715233001148476/1154715233001148479',
+};
+
+/** A site fixture URL with knobs, e.g. fixtureUrl('whatsapp', { total: 3000, mode: 'hollow' }). */
+export function fixtureUrl(site: FixtureSite, knobs: Record<string, string | number | boolean> = {}): string {
+  const url = new URL(SITE_URL[site]);
+  for (const [k, v] of Object.entries(knobs)) url.searchParams.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+  return url.href;
+}
+
+/** Opens a fixture page and waits for its controls; refuses misspelt knobs. */
+export async function openFixture(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => (globalThis as { __chatsealFixture?: { ready?: boolean } }).__chatsealFixture?.ready === true);
+  const unknown = await page.evaluate(() => (globalThis as unknown as { __chatsealFixture: FixtureControls }).__chatsealFixture.unknownKnobs);
+  expect(unknown, `unknown fixture knobs in ${url}`).toEqual([]);
+}
+
+/** The fixture's counters (window.__chatsealFixture.stats(), main world). */
+export function fixtureStats(page: Page): Promise<FixtureStats> {
+  return page.evaluate(() => (globalThis as unknown as { __chatsealFixture: FixtureControls }).__chatsealFixture.stats());
+}
+
+/** The messages the capture must produce (main world; never in the DOM). */
+export function groundTruth<M = unknown>(page: Page): Promise<M[]> {
+  return page.evaluate(() => (globalThis as unknown as { __chatsealFixture: FixtureControls<M> }).__chatsealFixture.groundTruth());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capture steps, as a user takes them.
+
+const MESSAGES = JSON.parse(
+  fs.readFileSync(path.join(REPO_ROOT, 'public', '_locales', 'en', 'messages.json'), 'utf8'),
+) as Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+
+/**
+ * The English words of a message as a pattern (placeholders match anything), so the harness follows
+ * the UI's wording from messages.json instead of copying it.
+ */
+export function words(key: string): RegExp {
+  const entry = MESSAGES[key];
+  if (!entry) throw new Error(`no message ${key} in messages.json`);
+  const parts = entry.message.split(/\$[A-Za-z0-9_]+\$|\$\d/);
+  return new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+?'));
+}
+
+/** A 64-digit key set up through the options page ("I already have a key": the quickest real path). */
+export async function setUpTestKey(ext: ExtensionSession): Promise<{ digits: string }> {
+  const digits = crypto.randomBytes(32).toString('hex');
+  const options = await OptionsPage.open(ext);
+  await options.useExistingKey(digits, 'classic');
+  await options.page.close();
+  return { digits };
+}
+
+/** The injected button: host element in the page, the button itself in its open shadow root. */
+export function exportButton(page: Page): Locator {
+  return page.locator('[data-chatseal-action="encrypted-export"]').getByRole('button', { name: 'Encrypted export' });
+}
+
+/** The capture overlay (shadow root) and its live status line. */
+export function overlay(page: Page): { panel: Locator; status: Locator } {
+  const panel = page.locator('[data-chatseal-overlay]');
+  return { panel, status: panel.getByRole('status') };
+}
+
+export type CaptureEnd = 'saved' | 'cancelled' | 'failed' | 'disconnected';
+
+/** Waits until the overlay reports an end state; returns which one and its sentence. */
+export async function waitForCaptureEnd(page: Page, timeoutMs = 600_000): Promise<{ end: CaptureEnd; text: string }> {
+  const ends: [CaptureEnd, RegExp][] = [
+    ['saved', words('captureSavedUploading')],
+    ['saved', words('captureSavedWaiting')],
+    ['cancelled', words('captureCancelled')],
+    ['failed', words('captureFailed')],
+    ['disconnected', words('captureDisconnected')],
+  ];
+  const { panel } = overlay(page);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await panel.textContent({ timeout: 5_000 }).catch(() => '')) ?? '';
+    const hit = ends.find(([, re]) => re.test(text));
+    if (hit) return { end: hit[0], text };
+    if (Date.now() > deadline) throw new Error(`capture did not end within ${timeoutMs} ms; overlay says: ${text}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Backups waiting in the outbox (IndexedDB 'chatseal', store 'outbox'), oldest first, as bytes. */
+export async function outboxBackups(ext: ExtensionSession): Promise<Buffer[]> {
+  const sw = await ext.currentWorker();
+  const encoded = await sw.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('chatseal');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('outbox')) return [];
+      const records = await new Promise<{ kind: string; blob: Blob; seq?: number }[]>((resolve, reject) => {
+        const req = db.transaction('outbox').objectStore('outbox').getAll();
+        req.onsuccess = () => resolve(req.result as never);
+        req.onerror = () => reject(req.error);
+      });
+      const backups = records.filter((r) => r.kind === 'backup').sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+      const out: string[] = [];
+      for (const r of backups) {
+        const bytes = new Uint8Array(await r.blob.arrayBuffer());
+        let bin = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        out.push(btoa(bin));
+      }
+      return out;
+    } finally {
+      db.close();
+    }
+  });
+  return encoded.map((b64) => Buffer.from(b64, 'base64'));
+}
+
+/** The CLI (dist-cli, `npm run build:cli`) decrypts a backup with the 64-digit key; returns chat.json. */
+export async function decryptBackup(bytes: Buffer, digits: string, tmp: string): Promise<ChatExport> {
+  const dir = fs.mkdtempSync(path.join(tmp, 'backup-'));
+  const backup = path.join(dir, 'backup.age');
+  const keyFile = path.join(dir, 'key.txt');
+  fs.writeFileSync(backup, bytes);
+  fs.writeFileSync(keyFile, `${digits}\n`, { mode: 0o600 });
+  const out = path.join(dir, 'out');
+  const r = await chatseal(['decrypt', backup, '-o', out, '--key-file', keyFile]);
+  if (r.code !== 0) throw new Error(`chatseal decrypt exited ${r.code}: ${r.stderr}`);
+  return readJson(path.join(out, 'chat.json')) as ChatExport;
+}
+
+/**
+ * Issue 3, Done when 1: the decrypted messages equal the fixture's ground truth exactly — every
+ * message, every field, in order. (Capture timings and the app version live in the capture section
+ * and are not compared here.) On a mismatch the first differing message is named, not a 3,000-line diff.
+ */
+export function expectGroundTruth(messages: readonly Message[], truth: readonly Message[]): void {
+  const firstDiff = truth.findIndex((m, i) => JSON.stringify(canonical(messages[i])) !== JSON.stringify(canonical(m)));
+  if (firstDiff >= 0) {
+    expect(messages[firstDiff], `message #${firstDiff} (${truth[firstDiff]!.key}) differs from the ground truth`).toEqual(truth[firstDiff]);
+  }
+  expect(messages.length, 'message count').toBe(truth.length);
+  expect(messages).toEqual(truth);
+}
+
+/** Key order does not matter in a JSON comparison; values and arrays do. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+export interface ExportRun {
+  page: Page;
+  end: { end: CaptureEnd; text: string };
+  /** Fixture counters after the capture (rows removed/emptied prove windowing happened). */
+  stats: FixtureStats;
+  truth: Message[];
+  /** The decrypted chat.json, when a backup was saved. */
+  doc: ChatExport | null;
+  ms: number;
+}
+
+/**
+ * The whole user path: open the fixture, press Encrypted export, wait for the overlay's end state,
+ * take the new backup, decrypt it with the CLI. `during` runs after the click (Stop here, Cancel, …).
+ */
+export async function exportChat(
+  ext: ExtensionSession,
+  key: { digits: string },
+  url: string,
+  tmp: string,
+  during?: (page: Page) => Promise<void>,
+): Promise<ExportRun> {
+  const page = await ext.context.newPage();
+  await openFixture(page, url);
+  const before = (await outboxBackups(ext)).length;
+  const started = Date.now();
+  await exportButton(page).click();
+  await during?.(page);
+  const end = await waitForCaptureEnd(page);
+  const ms = Date.now() - started;
+  const stats = await fixtureStats(page);
+  const truth = await groundTruth<Message>(page);
+  const backups = await outboxBackups(ext);
+  let doc: ChatExport | null = null;
+  if (end.end === 'saved') {
+    expect(backups.length, 'one new backup in the outbox').toBe(before + 1);
+    doc = await decryptBackup(backups.at(-1)!, key.digits, tmp);
+  } else {
+    expect(backups.length, 'no new backup in the outbox').toBe(before);
+  }
+  return { page, end, stats, truth, doc, ms };
+}
