@@ -240,7 +240,7 @@ export class DriveClient {
    * The id of the folder with this name, creating it only when none exists. With drive.file Drive
    * shows us only folders ChatSeal made; if several exist (two browsers racing), the oldest wins.
    * After a failed create the search runs again before any retry, so a create that reached Drive
-   * but whose answer was lost is found instead of made twice. Calls on one client share one search.
+   * but whose answer was lost is found instead of made twice. Concurrent calls share one search.
    */
   ensureFolder(name = BACKUP_FOLDER_NAME, signal?: AbortSignal): Promise<string> {
     const known = this.folders.get(name);
@@ -258,14 +258,11 @@ export class DriveClient {
       return (await readJson<{ id: string }>(response, what, signal)).id;
     }, this.retryContext(signal));
     this.folders.set(name, pending);
-    // A failure is not remembered: the next call searches again.
-    pending.catch(() => this.folders.delete(name));
+    // Only calls in flight share the answer: a later call searches again, so a folder the user
+    // deleted meanwhile is made anew rather than named as a parent that no longer exists.
+    const forget = (): void => void this.folders.delete(name);
+    pending.then(forget, forget);
     return pending;
-  }
-
-  /** Forgets remembered folder ids (the folder was deleted, or the account changed). */
-  forgetFolders(): void {
-    this.folders.clear();
   }
 
   async findFolder(name: string, signal?: AbortSignal): Promise<string | undefined> {

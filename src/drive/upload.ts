@@ -144,7 +144,8 @@ export async function sendChunk(client: DriveClient, sessionUrl: string, blob: B
 /**
  * Uploads `blob` (resumable, chunked) and checks Drive's sha256Checksum. Retryable failures are
  * retried with backoff, each followed by a status query; the count starts again whenever Drive
- * confirmed more bytes. When retries run out the last DriveError is thrown (still `retryable`:
+ * confirmed more bytes. A chunk refused with 400 is followed by one status query and is not sent
+ * again: only if Drive stands elsewhere does the upload continue, from there. When retries run out the last DriveError is thrown (still `retryable`:
  * the outbox tries again later from its checkpoint). A checksum mismatch deletes the stored file
  * (best effort) and throws 'checksum-mismatch'.
  */
@@ -162,6 +163,9 @@ export async function uploadResumable(client: DriveClient, options: UploadOption
   let file: DriveFile | undefined;
   // What Drive already had when this call began; bytes sent beyond the rest count as re-sent.
   let startOffset: number | undefined;
+  // A chunk Drive refused with 400, and where: maybe our offset is not Drive's (another context
+  // sent bytes on this session). One status query tells; at the same offset the 400 stands.
+  let refused: { error: DriveError; offset: number } | undefined;
 
   const checkpoint = async (): Promise<void> => {
     if (sessionUrl !== undefined) await options.onCheckpoint?.({ sessionUrl, offset, chunkSize: sizer.size });
@@ -192,6 +196,8 @@ export async function uploadResumable(client: DriveClient, options: UploadOption
           break;
         }
         if (state.offset > offset) failures = 0;
+        if (refused !== undefined && state.offset === refused.offset) throw refused.error;
+        refused = undefined;
         offset = state.offset;
         startOffset ??= offset;
         progress();
@@ -206,6 +212,11 @@ export async function uploadResumable(client: DriveClient, options: UploadOption
         state = await sendChunk(client, sessionUrl, blob, offset, end, signal);
       } catch (error) {
         if (error instanceof DriveError && (error.kind === 'network' || error.kind === 'server')) sizer.failed();
+        if (error instanceof DriveError && error.kind === 'bad-request' && refused === undefined) {
+          refused = { error, offset };
+          mustAsk = true;
+          continue;
+        }
         throw error;
       }
       sizer.record(sent, client.now() - started);

@@ -63,6 +63,15 @@ describe('ensureFolder', () => {
     expect(folders().map((f) => f.id)).toEqual([id]);
   });
 
+  it('makes the folder anew when the user deleted it', async () => {
+    const { client } = testClient(drive);
+    const first = await client.ensureFolder();
+    await client.remove(first);
+    const second = await client.ensureFolder();
+    expect(second).not.toBe(first);
+    expect(folders().map((f) => f.id)).toEqual([second]);
+  });
+
   it('picks the oldest when two browsers raced and made two', async () => {
     const a = testClient(drive).client;
     const b = testClient(drive).client;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHUNK_UNIT } from '../../src/drive/chunk-size';
 import { DriveError } from '../../src/drive/errors';
 import { uploadMetadata } from '../../src/drive/names';
-import { queryStatus, startSession, uploadResumable, type UploadCheckpoint, type UploadOptions } from '../../src/drive/upload';
+import { queryStatus, sendChunk, startSession, uploadResumable, type UploadCheckpoint, type UploadOptions } from '../../src/drive/upload';
 import { patternBytes, sha256Hex, startDrive, testClient, type Drive, type TestClientOptions } from './drive-fixture';
 
 const KiB = 1024;
@@ -231,9 +231,38 @@ describe('uploadResumable', () => {
     const error = await caught(uploadResumable(client, r.options));
     expect(error.kind).toBe(kind);
     expect(sleeps).toEqual([]);
-    expect(sessionLog()).toHaveLength(2);
+    // The refused chunk is never sent again (after a 400, one status query checks we agree
+    // with Drive on the offset).
+    const chunks = sessionLog().filter((e) => !e.statusQuery);
+    expect(chunks).toHaveLength(2);
+    expect(sessionLog().length - chunks.length).toBe(kind === 'bad-request' ? 1 : 0);
     // The checkpoint still says where Drive stands, for a later retry.
     expect(r.checkpoints.at(-1)!.offset).toBe(CHUNK_UNIT);
+  });
+
+  it('continues from where Drive stands when a chunk is refused because another context moved the session on', async () => {
+    const { client, sleeps } = testClient(drive);
+    const r = run();
+    let meddled = false;
+    const { stats } = await uploadResumable(client, {
+      ...r.options,
+      onCheckpoint: async (c) => {
+        r.checkpoints.push(c);
+        if (c.offset === 2 * CHUNK_UNIT && !meddled) {
+          meddled = true;
+          // A second worker instance sends the next chunk on the same session.
+          await sendChunk(client, c.sessionUrl, r.options.blob, c.offset, c.offset + CHUNK_UNIT);
+        }
+      },
+    });
+    const log = sessionLog();
+    const refused = log.findIndex((e) => e.status === 400);
+    expect(log[refused]!.contentRange).toBe(`bytes ${2 * CHUNK_UNIT}-${3 * CHUNK_UNIT - 1}/${SIZE}`);
+    expect(log[refused + 1]!.statusQuery).toBe(true);
+    expect(log[refused + 2]!.contentRange).toBe(`bytes ${3 * CHUNK_UNIT}-${4 * CHUNK_UNIT - 1}/${SIZE}`);
+    expect(stats.statusQueries).toBe(1);
+    expect(sleeps).toEqual([]);
+    expectStoredOnce(r.bytes);
   });
 
   it('starts a new session when Drive lost the old one (404 on the session URL)', async () => {
