@@ -11,22 +11,78 @@ import { createPageHandlers } from '../src/messaging/page-handlers';
 import { createRouter } from '../src/messaging/router';
 import { openChatSealDb } from '../src/store/db';
 import { getSettings, updateSettings, watchSettings } from '../src/store/settings';
+import { Outbox } from '../src/backup/outbox';
+import { titleOf } from '../src/backup/titles';
+import { sha256Hex } from '../src/crypto/bytes';
+import {
+  browserAuthFlow,
+  browserLocalArea,
+  createPopupPresence,
+  keepWorkerAlive,
+  notifyFailure,
+  OUTBOX_ALARM,
+  scheduleOutboxWake,
+} from '../src/drive/browser-deps';
+import { DriveConnection } from '../src/drive/connection';
+import { UploadManager } from '../src/drive/manager';
+import { createDriveHandlers } from '../src/messaging/drive-handlers';
 
 export default defineBackground(() => {
-  // Declared first so the key service can report changes to it; assigned before any can happen.
+  // Declared first so the key service can report changes to them; assigned before any can happen.
   let upkeep: Upkeep | undefined;
+  let uploads: UploadManager | undefined;
   const keys = new KeyService({
     db: () => openChatSealDb(),
     session: browserSessionStore(),
     settings: getSettings,
-    onChange: () => upkeep?.sync(),
+    onChange: () => {
+      void upkeep?.sync();
+      void uploads?.syncKeyFiles().catch(() => undefined);
+    },
   });
   upkeep = createUpkeep(keys);
   const sync = (why: string) =>
     void upkeep.sync().catch((error: unknown) => console.error(`ChatSeal: badge and alarms after ${why} failed:`, errorName(error)));
 
+  // Google Drive: the connection (sign-in, tokens) and the upload manager working through the
+  // outbox. Uploads resume at worker start, browser start and on the outbox alarm.
+  const popups = createPopupPresence();
+  const drive = new DriveConnection({
+    clientId: import.meta.env.WXT_GOOGLE_CLIENT_ID,
+    authFlow: browserAuthFlow(),
+    fetch: (input, init) => fetch(input, init),
+    session: browserSessionStore(),
+    local: browserLocalArea(),
+  });
+  const db = () => openChatSealDb();
+  uploads = new UploadManager({
+    outbox: new Outbox(db),
+    connection: drive,
+    local: browserLocalArea(),
+    titleOf,
+    keyFiles: {
+      keyFile: async () => {
+        const [bytes, state] = await Promise.all([keys.getKeyFile(), keys.getKeyState()]);
+        return bytes && state.keyId && state.createdAt ? { bytes, keyId: state.keyId, createdAt: state.createdAt } : null;
+      },
+      keyring: async () => {
+        const [ring, state] = await Promise.all([(await db()).get('keyring', 'current'), keys.getKeyState()]);
+        return ring && state.keyId ? { bytes: ring.file, keyId: state.keyId, createdAt: ring.updatedAt } : null;
+      },
+    },
+    sha256Hex,
+    notify: notifyFailure,
+    isPopupOpen: popups.isOpen,
+    scheduleWake: scheduleOutboxWake,
+    keepAlive: keepWorkerAlive,
+  });
+  const manager = uploads;
+  const resumeUploads = (why: string) =>
+    void manager.kick().catch((error: unknown) => console.error(`ChatSeal: uploads after ${why} failed:`, errorName(error)));
+  browser.runtime.onConnect.addListener(popups.listener);
+
   const router = createRouter(
-    { page: createPageHandlers({ keys, getSettings, updateSettings }) },
+    { page: { ...createPageHandlers({ keys, getSettings, updateSettings }), ...createDriveHandlers({ connection: drive, manager }) } },
     {
       extensionId: browser.runtime.id,
       extensionOrigin: browser.runtime.getURL('/'),
@@ -40,10 +96,17 @@ export default defineBackground(() => {
   });
   // A listener here is also what starts the worker when the browser starts, so the badge is right
   // before any page is opened (the badge itself does not outlive the browser session).
-  browser.runtime.onStartup.addListener(() => sync('browser start'));
-  browser.alarms.onAlarm.addListener((alarm) => void upkeep.onAlarm(alarm).catch(() => sync('an alarm')));
+  browser.runtime.onStartup.addListener(() => {
+    sync('browser start');
+    resumeUploads('browser start');
+  });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === OUTBOX_ALARM) resumeUploads('the outbox alarm');
+    else void upkeep.onAlarm(alarm).catch(() => sync('an alarm'));
+  });
   watchSettings(() => sync('a settings change'));
   sync('worker start');
+  resumeUploads('worker start');
 });
 
 function errorName(error: unknown): string {

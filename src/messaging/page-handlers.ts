@@ -9,6 +9,7 @@ import { KeyServiceError } from '../keys/service';
 import { InvalidSettingError, type Settings } from '../store/settings';
 import { CommandError } from './errors';
 import type {
+  DriveRequestType,
   KeyMode,
   KeySecret,
   KeyStateView,
@@ -119,7 +120,7 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createPageHandlers(deps: PageHandlerDeps): PageHandlers {
+export function createPageHandlers(deps: PageHandlerDeps): Omit<PageHandlers, DriveRequestType> {
   const { keys } = deps;
   return {
     'key.getState': () => guard(async () => toKeyStateView(await keys.getKeyState())),

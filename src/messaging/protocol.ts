@@ -16,11 +16,14 @@ import type {
   TypoView,
 } from '../keys/service';
 import type { KeyMode } from '../store/db';
+import type { ConnectionState, ConnectResult } from '../drive/connection';
+import type { OutboxItemView, OutboxView } from '../drive/manager';
 import type { Settings } from '../store/settings';
 
 // Shapes the key service already returns as plain JSON have their one home there; the protocol
 // re-exports them. What differs on the wire (fewer details, other names) is declared below.
 export type { ConfirmResult, KeyMode, KeySecret, PendingKeyView, Settings };
+export type { ConnectionState, ConnectResult, OutboxItemView, OutboxView };
 
 /** Why typed key text was refused before any cryptographic work (see src/crypto/keyinput.ts). */
 export type KeyInputRefusal = KeyInputError['reason'];
@@ -107,6 +110,21 @@ export interface PageToWorker {
   'backup.getKey': { payload: Empty; result: BackupKeyView | null };
   'settings.get': { payload: Empty; result: Settings };
   'settings.set': { payload: Partial<Settings>; result: Settings };
+  // Google Drive and the outbox (src/drive/connection.ts, src/drive/manager.ts, src/backup/outbox.ts).
+  'drive.getState': { payload: Empty; result: ConnectionState };
+  /** Opens Google's sign-in window from the worker; a popup may close before the answer arrives. */
+  'drive.connect': { payload: Empty; result: ConnectResult };
+  /** The answer to `confirm-account`: switch to the new account (true) or keep the old one. */
+  'drive.confirmAccount': { payload: { useNew: boolean }; result: ConnectionState };
+  'drive.disconnect': { payload: Empty; result: ConnectionState };
+  'outbox.list': { payload: Empty; result: OutboxView };
+  /** Something was added to the outbox (import page, capture): start uploading. */
+  'outbox.kick': { payload: Empty; result: { ok: true } };
+  'outbox.pause': { payload: { id: string }; result: OutboxView };
+  'outbox.resume': { payload: { id: string }; result: OutboxView };
+  'outbox.retry': { payload: { id: string }; result: OutboxView };
+  /** Removes the backup from the outbox (the popup asks first). */
+  'outbox.cancel': { payload: { id: string }; result: OutboxView };
 }
 
 /** Capture traffic from content scripts on chat origins. Reserved: no chat site is supported yet. */
@@ -174,6 +192,9 @@ export type TabRequestType = keyof PopupToContent;
 export type PageRequestType = keyof PageToWorker;
 export type PagePayload<K extends PageRequestType> = PageToWorker[K]['payload'];
 export type PageResult<K extends PageRequestType> = PageToWorker[K]['result'];
+
+/** The Drive and outbox commands (answered by src/messaging/drive-handlers.ts). */
+export type DriveRequestType = Extract<PageRequestType, `drive.${string}` | `outbox.${string}`>;
 
 export type ContentRequestType = keyof ContentToWorker;
 

@@ -11,6 +11,8 @@ import { updateSettings } from '../../src/store/settings';
 
 beforeEach(() => {
   fakeBrowser.reset();
+  // WXT's fake browser has no ports; the worker only counts the popup's (src/drive/browser-deps.ts).
+  vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation(() => undefined);
 });
 afterEach(async () => {
   vi.useRealTimers();

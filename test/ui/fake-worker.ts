@@ -54,6 +54,8 @@ export class FakeWorker {
   settings: Settings = { ...DEFAULT_TEST_SETTINGS };
   handlers: Handlers = {};
   suggested: string[] = [];
+  drive: PageResult<'drive.getState'> = { status: 'disconnected' };
+  outbox: PageResult<'outbox.list'> = { items: [], lastBackup: null };
 
   constructor() {
     this.handlers = {
@@ -91,6 +93,9 @@ export class FakeWorker {
       },
       'key.getKeyFile': () => ({ fileName: `ChatSeal-key-file-${KEY_ID}.age`, base64: 'YWdlLWVuY3J5cHRpb24=' }),
       'backup.getKey': () => (this.state.configured ? { recipient: this.state.recipient, keyId: this.state.keyId } : null),
+      'drive.getState': () => this.drive,
+      'outbox.list': () => this.outbox,
+      'outbox.kick': () => ({ ok: true }),
     };
   }
 

@@ -1,5 +1,5 @@
-// The toolbar popup (360 px): key status, and the way to the options page and the import page.
-// Drive status, uploads and the backup list join it in later issues.
+// The toolbar popup (360 px): key status, Google Drive and the upload queue, and the way to the
+// options page and the import page. The backup list joins it in a later issue.
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { callWorker } from '../../messaging/client';
@@ -9,6 +9,9 @@ import { errorText } from '../errors';
 import { t } from '../i18n';
 import { OPTIONS_CHECK_HASH } from '../options/links';
 import { ExportThisChat } from './ExportThisChat';
+import { DriveSection } from './DriveSection';
+import { OutboxList } from './OutboxList';
+import { useDriveStatus } from './use-drive-status';
 
 /** Opens an extension page in a new tab and closes the popup (a file dialog would close it anyway). */
 export async function openPageInTab(path: '/import.html'): Promise<void> {
@@ -34,6 +37,7 @@ export function PopupApp() {
   useEffect(() => {
     callWorker('key.getState', {}).then(setState, (e: unknown) => setError(errorText(e)));
   }, []);
+  const drive = useDriveStatus();
 
   return (
     <div class="popup">
@@ -66,6 +70,9 @@ export function PopupApp() {
             </p>
           </Step>
         )}
+        {drive.error && <Notice kind="error">{drive.error}</Notice>}
+        {drive.connection && <DriveSection state={drive.connection} lastBackup={drive.outbox?.lastBackup ?? null} onState={drive.setConnection} />}
+        {drive.outbox && <OutboxList items={drive.outbox.items} onView={drive.setOutbox} />}
       </main>
       <footer class="popup-footer actions">
         <button type="button" onClick={() => void openOptions()}>
