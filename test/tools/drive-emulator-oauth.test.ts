@@ -269,6 +269,8 @@ describe('Google hostnames over TLS', () => {
       expect((await request(port, 'accounts.google.com', `/o/oauth2/v2/auth?client_id=${CLIENT}&redirect_uri=${REDIRECT}&response_type=token&scope=${DRIVE_FILE}`)).status).toBe(200);
       expect((await request(port, 'www.googleapis.com', '/o/oauth2/v2/auth')).status).toBe(404);
       expect((await request(port, 'oauth2.googleapis.com', `/tokeninfo?access_token=${tls.token}`)).status).toBe(200);
+      const accounts = await request(port, 'accounts.google.com', '/ListAccounts?gpsia=1&source=ChromiumBrowser', { method: 'POST', body: ' ' });
+      expect([accounts.status, JSON.parse(accounts.body)]).toEqual([200, ['gaia.l.a.r', []]]);
       const init = await request(port, 'www.googleapis.com', '/upload/drive/v3/files?uploadType=resumable', {
         method: 'POST',
         headers: { ...auth, 'Content-Type': 'application/json' },

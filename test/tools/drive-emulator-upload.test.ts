@@ -318,6 +318,18 @@ describe('faults', () => {
     expect((await res.json()).sha256Checksum).toBe(await sha256Hex(data));
     const chunk = d.emu.admin.log().find((e) => e.fault !== null);
     expect(chunk).toMatchObject({ bytesReceived: 2 * KiB256, bytesKept: KiB256, status: 308 });
+    expect(d.emu.admin.uploadStats()).toEqual([
+      {
+        uploadId: expect.any(String),
+        chunks: 3,
+        statusQueries: 0,
+        bytesReceived: 5 * KiB256,
+        bytesKept: total,
+        bytesResent: KiB256,
+        faults: [expect.stringContaining('keep')],
+        completed: true,
+      },
+    ]);
   });
 
   it('keepBytes on the last chunk leaves the upload incomplete (308, not 200)', async () => {
@@ -345,6 +357,10 @@ describe('faults', () => {
     expect((await res.json()).sha256Checksum).toBe(await sha256Hex(data));
     const cut = d.emu.admin.log().find((e) => e.fault !== null);
     expect(cut).toMatchObject({ cut: true, status: 0, bytesReceived: KiB256 + 5000, bytesKept: KiB256 });
+    const [stats] = d.emu.admin.uploadStats();
+    expect(stats).toMatchObject({ chunks: 3, statusQueries: 1, bytesResent: 5000, completed: true });
+    const overHttp = await (await fetch(`${d.emu.url}/__admin/uploads/stats`)).json();
+    expect(overHttp).toEqual([stats]);
   });
 
   it('a client that gives up mid-chunk leaves the whole 256 KiB units it sent', async () => {

@@ -75,6 +75,8 @@ export function createAdmin(emu) {
     },
 
     log: () => emu.logEntries.map((e) => ({ ...e })),
+    /** Per resumable session, from the log: chunks, status queries, bytes sent again, faults. */
+    uploadStats: () => uploadStats(emu.logEntries),
     clearLog: () => {
       emu.logEntries.length = 0;
     },
@@ -89,7 +91,7 @@ export function createAdmin(emu) {
           mimeType: f.mimeType,
           parents: f.parents,
           size: f.mimeType === FOLDER_MIME ? null : f.size ?? 0,
-          md5Checksum: f.md5 ?? null,
+          md5Checksum: f.mimeType === FOLDER_MIME ? null : store.legacySums(f).md5,
           sha256Checksum: f.sha256 ?? null,
           appProperties: f.appProperties ?? {},
           properties: f.properties ?? {},
@@ -123,6 +125,42 @@ export function createAdmin(emu) {
     },
   };
   return admin;
+}
+
+/**
+ * Reads the log as a test asks it: for each session, how many chunks and status queries, how many
+ * bytes arrived for a range that had arrived before (sent again), and which faults hit it.
+ * @param {import('./http.mjs').LogEntry[]} entries
+ */
+export function uploadStats(entries) {
+  /** @type {Map<string, { uploadId: string, chunks: number, statusQueries: number, bytesReceived: number, bytesKept: number, bytesResent: number, faults: string[], completed: boolean }>} */
+  const stats = new Map();
+  /** @type {Map<string, number>} */
+  const reached = new Map();
+  for (const e of entries) {
+    if (!e.uploadId || e.method === 'OPTIONS') continue;
+    let s = stats.get(e.uploadId);
+    if (!s) {
+      s = { uploadId: e.uploadId, chunks: 0, statusQueries: 0, bytesReceived: 0, bytesKept: 0, bytesResent: 0, faults: [], completed: false };
+      stats.set(e.uploadId, s);
+    }
+    if (e.fault) s.faults.push(e.fault);
+    if (e.statusQuery) {
+      s.statusQueries += 1;
+      continue;
+    }
+    const m = /^bytes (\d+)-\d+\//.exec(e.contentRange ?? '');
+    if (e.method === 'POST' && !m) continue; // the initiation
+    s.chunks += 1;
+    s.bytesReceived += e.bytesReceived;
+    s.bytesKept += e.bytesKept ?? 0;
+    const start = m ? Number(m[1]) : 0;
+    const before = reached.get(e.uploadId) ?? 0;
+    s.bytesResent += Math.max(0, Math.min(before, start + e.bytesReceived) - start);
+    reached.set(e.uploadId, Math.max(before, start + e.bytesReceived));
+    if (e.status === 200 || e.status === 201) s.completed = true;
+  }
+  return [...stats.values()];
 }
 
 function pathOf(store, f) {
@@ -181,6 +219,7 @@ export async function adminHttp(admin, req, res, url) {
       case 'DELETE /__admin/log': return send(200, admin.clearLog() ?? {});
       case 'GET /__admin/files': return send(200, admin.files());
       case 'GET /__admin/uploads': return send(200, admin.uploads());
+      case 'GET /__admin/uploads/stats': return send(200, admin.uploadStats());
       case 'POST /__admin/uploads/expire': return send(200, admin.expireUploads() ?? {});
       case 'POST /__admin/reset': return send(200, admin.reset() ?? {});
     }

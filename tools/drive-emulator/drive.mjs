@@ -117,10 +117,11 @@ export function fileResource(store, meta, auth) {
   if (meta.properties && Object.keys(meta.properties).length > 0) r.properties = meta.properties;
   if (!isFolder) {
     r.size = String(meta.size ?? 0);
-    r.md5Checksum = meta.md5;
-    r.sha1Checksum = meta.sha1;
     r.sha256Checksum = meta.sha256;
-    r.headRevisionId = `0B${(meta.md5 ?? '').slice(0, 24)}`;
+    // Getters: md5/sha1 are computed only when a `fields` selection (or `*`) reads them.
+    Object.defineProperty(r, 'md5Checksum', { enumerable: true, get: () => store.legacySums(meta).md5 });
+    Object.defineProperty(r, 'sha1Checksum', { enumerable: true, get: () => store.legacySums(meta).sha1 });
+    r.headRevisionId = `0B${meta.sha256?.slice(0, 24) ?? ''}`;
     r.webContentLink = `https://drive.google.com/uc?id=${meta.id}&export=download`;
     if (meta.originalFilename !== undefined) r.originalFilename = meta.originalFilename;
     const dot = meta.name.lastIndexOf('.');
@@ -394,10 +395,7 @@ export async function createFile(ctx, store) {
   checkMetadata(body, 'create');
   const meta = newFileMeta(store, body, ctx.auth);
   if (meta.mimeType !== FOLDER_MIME) {
-    const sums = crypto.createHash('md5').update('').digest('hex');
     meta.size = 0;
-    meta.md5 = sums;
-    meta.sha1 = crypto.createHash('sha1').update('').digest('hex');
     meta.sha256 = crypto.createHash('sha256').update('').digest('hex');
     fs.writeFileSync(store.contentPath(meta.id), '');
   }

@@ -78,6 +78,20 @@ export interface LogEntry {
   durationMs: number;
 }
 
+export interface UploadStats {
+  uploadId: string;
+  /** Requests that carried bytes (a whole-body PUT counts as one). */
+  chunks: number;
+  statusQueries: number;
+  bytesReceived: number;
+  bytesKept: number;
+  /** Bytes that arrived for a range of the upload that had already arrived before. */
+  bytesResent: number;
+  /** The injected faults that hit this session's requests. */
+  faults: string[];
+  completed: boolean;
+}
+
 export interface AdminFile {
   id: string;
   name: string;
@@ -149,6 +163,8 @@ export interface DriveEmulatorAdmin {
   /** bytesPerSecond throttles reading upload chunks (null: full speed); latencyMs delays every answer. */
   setNetwork(o: { bytesPerSecond?: number | null; latencyMs?: number }): { bytesPerSecond: number | null; latencyMs: number };
   log(): LogEntry[];
+  /** Per resumable session, read off the log (the fault matrix's "a status query, at most one chunk re-sent"). */
+  uploadStats(): UploadStats[];
   clearLog(): void;
   files(): AdminFile[];
   fileContent(id: string): Buffer;

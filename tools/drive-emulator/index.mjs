@@ -209,6 +209,11 @@ function resolveRoute(emu, ctx) {
     if ((path === '/o/oauth2/v2/auth' || path === '/o/oauth2/auth') && method === 'GET') return { auth: 'none', run: () => oauth.authorize(ctx) };
     if (path === '/o/oauth2/v2/auth/decision' && method === 'POST') return { auth: 'none', run: () => oauth.decide(ctx) };
     if (path === '/o/oauth2/revoke' && (method === 'GET' || method === 'POST')) return { auth: 'none', run: () => oauth.revoke(ctx) };
+    // Chromium asks which Google accounts are signed in whenever it opens an accounts.google.com
+    // page; none are, as far as the browser's own sign-in goes.
+    if (path === '/ListAccounts' && method === 'POST') {
+      return { auth: 'none', run: async () => { await drain(ctx); sendJson(ctx, 200, ['gaia.l.a.r', []]); } };
+    }
   }
   if (oauth2) {
     if (path === '/tokeninfo' && (method === 'GET' || method === 'POST')) return { auth: 'none', run: () => oauth.tokeninfo(ctx) };

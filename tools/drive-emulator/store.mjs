@@ -187,6 +187,30 @@ export class Store {
     return path.join(this.filesDir, `${id}.bin`);
   }
 
+  /** md5 and sha1 of a file's content, computed on first request and kept in its metadata. */
+  legacySums(meta) {
+    if (meta.md5 === undefined || meta.sha1 === undefined) {
+      const md5 = crypto.createHash('md5');
+      const sha1 = crypto.createHash('sha1');
+      const fd = fs.openSync(this.contentPath(meta.id), 'r');
+      try {
+        const buf = Buffer.allocUnsafe(8 << 20);
+        for (;;) {
+          const n = fs.readSync(fd, buf, 0, buf.length, null);
+          if (n === 0) break;
+          md5.update(buf.subarray(0, n));
+          sha1.update(buf.subarray(0, n));
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      meta.md5 = md5.digest('hex');
+      meta.sha1 = sha1.digest('hex');
+      if (this.files.get(meta.id) === meta) this.putFile(meta);
+    }
+    return { md5: meta.md5, sha1: meta.sha1 };
+  }
+
   removeFile(id) {
     this.files.delete(id);
     fs.rmSync(path.join(this.filesDir, `${id}.json`), { force: true });
@@ -242,23 +266,23 @@ export class Store {
   }
 }
 
-/** md5, sha1 and sha256 of bytes fed in order (Drive reports all three for binary files). */
+/**
+ * SHA-256 of an upload's bytes, fed in order as they arrive. Drive also reports md5 and sha1; those
+ * are slow enough (md5 ~240 MiB/s) to cap upload speed, so they are computed only when asked for
+ * (`legacySums`).
+ */
 export class Checksums {
   constructor() {
-    this.md5 = crypto.createHash('md5');
-    this.sha1 = crypto.createHash('sha1');
     this.sha256 = crypto.createHash('sha256');
     this.bytes = 0;
   }
   /** @param {Uint8Array} buf */
   update(buf) {
-    this.md5.update(buf);
-    this.sha1.update(buf);
     this.sha256.update(buf);
     this.bytes += buf.length;
   }
   digest() {
-    return { md5: this.md5.digest('hex'), sha1: this.sha1.digest('hex'), sha256: this.sha256.digest('hex') };
+    return this.sha256.digest('hex');
   }
   /** @param {string} file @param {number} length */
   static async ofFile(file, length) {

@@ -187,6 +187,20 @@ export class Uploads {
     let written = 0;
     let broken = false;
     const t0 = Date.now();
+    // Writes go out in batches of a few MiB, one at a time, while the next batch is read.
+    /** @type {Buffer[]} */
+    let batch = [];
+    let batchBytes = 0;
+    /** @type {Promise<unknown>} */
+    let writing = Promise.resolve();
+    const flush = async () => {
+      await writing;
+      if (batchBytes === 0) return;
+      const buf = batch.length === 1 ? /** @type {Buffer} */ (batch[0]) : Buffer.concat(batch, batchBytes);
+      writing = fh.write(buf, 0, buf.length, start + written - batchBytes);
+      batch = [];
+      batchBytes = 0;
+    };
     try {
       for await (const data of ctx.req) {
         let buf = /** @type {Buffer} */ (data);
@@ -198,9 +212,11 @@ export class Uploads {
         const room = Math.max(0, Math.min(buf.length, keepLimit - written));
         if (room > 0) {
           const part = buf.subarray(0, room);
-          await fh.write(part, 0, part.length, start + written);
           sums?.update(part);
+          batch.push(part);
+          batchBytes += room;
           written += room;
+          if (batchBytes >= 4 << 20) await flush();
         }
         if (cutHere) {
           broken = true;
@@ -216,6 +232,8 @@ export class Uploads {
     } catch {
       broken = true;
     } finally {
+      await flush();
+      await writing;
       await fh.close();
     }
     if (!ctx.req.complete && !broken) broken = true;
@@ -272,9 +290,9 @@ export class Uploads {
 
 function setContent(meta, size, digest) {
   meta.size = size;
-  meta.md5 = digest.md5;
-  meta.sha1 = digest.sha1;
-  meta.sha256 = digest.sha256;
+  meta.sha256 = digest;
+  delete meta.md5;
+  delete meta.sha1;
 }
 
 function badRange(message) {
