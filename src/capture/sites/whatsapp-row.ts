@@ -112,7 +112,7 @@ function authorName(scope: Element): string | undefined {
   if (spans.length === 0) return undefined;
   // An unsaved contact shows "~Name" and the number; data-pre-plain-text names them by number.
   const phone = spans.find((s) => /^\+?[\d\s()-]{6,}$/.test(norm(s.textContent ?? '')));
-  const name = norm((phone ?? spans[0]!).textContent ?? '').replace(/^~\s?/, '');
+  const name = norm(readText(phone ?? spans[0]!)).replace(/^~\s?/, '');
   return name || undefined;
 }
 
@@ -129,19 +129,26 @@ function readQuote(quote: Element): { sender?: string; text?: string } {
   return { ...(sender ? { sender } : {}), ...(text ? { text } : {}) };
 }
 
-function isForwarded(bubble: Element): boolean {
-  if (bubble.querySelector('[data-icon="forward-refreshed"], [data-icon="forwarded"]')) return true;
-  return Array.from(bubble.querySelectorAll('span')).some(
+export function forwardedForm(scope: Element): number {
+  if (scope.querySelector('[data-icon="forward-refreshed"]')) return 0;
+  if (scope.querySelector('[data-icon="forwarded"]')) return 1;
+  const words = Array.from(scope.querySelectorAll('span')).some(
     (s) => s.children.length === 0 && FORWARDED.has(lower(s.textContent ?? '')),
   );
+  return words ? 2 : -1;
 }
 
-function isDeleted(bubble: Element): boolean {
-  if (bubble.querySelector('[data-icon^="recalled"], [data-testid="recalled-msg"]')) return true;
-  return Array.from(bubble.querySelectorAll('span')).some(
+const isForwarded = (bubble: Element) => forwardedForm(bubble) >= 0;
+
+export function deletedForm(scope: Element): number {
+  if (scope.querySelector('[data-icon^="recalled"], [data-testid="recalled-msg"]')) return 0;
+  const words = Array.from(scope.querySelectorAll('span, em, i')).some(
     (s) => s.children.length === 0 && DELETED.has(lower(s.textContent ?? '').replace(/\.$/, '')),
   );
+  return words ? 1 : -1;
 }
+
+const isDeleted = (bubble: Element) => deletedForm(bubble) >= 0;
 
 /** The time printed in the bubble and whether an "Edited" word stands before it. */
 function readMeta(bubble: Element, exclude: Array<Element | null>): { time?: string; edited: boolean } {
@@ -160,7 +167,7 @@ function readMeta(bubble: Element, exclude: Array<Element | null>): { time?: str
   return { time: (timeSpan.textContent ?? '').trim(), edited: other !== '' };
 }
 
-function reactionButton(row: Element, quote: Element | null): Element | undefined {
+export function reactionButton(row: Element, quote: Element | null): Element | undefined {
   const buttons = Array.from(row.querySelectorAll('button')).filter((b) => !within(b, quote));
   return (
     buttons.find((b) => /reaction/i.test(b.getAttribute('aria-label') ?? '')) ??
@@ -249,6 +256,8 @@ function readMedia(bubble: Element, key: string, exclude: Array<Element | null>)
 
 /** A row that carries no data-id: a day chip, a notice, a divider, the history gate. */
 function parseIdless(row: Element): RowResult {
+  // A bubble without its id: the id attribute changed.
+  if (row.querySelector('.message-in, .message-out, [data-pre-plain-text]')) return { type: 'broken', anchor: 'message-id' };
   const text = norm(row.textContent ?? '');
   if (text === '') return { type: 'skip' };
   if (isGateText(text) || isUnavailableText(text) || isEncryptionNotice(row)) return { type: 'skip' };
@@ -304,7 +313,7 @@ export function parseRow(row: Element): RowResult {
     // No bubble: a notice with an id, or a non-message row with an id (a contact card). A row
     // that still looks like a message lost its direction class: the page changed.
     if (idEl.querySelector(MESSAGE_MARKS)) return { type: 'broken', anchor: 'direction' };
-    if (idEl.querySelector('[role="button"], img:not(.emoji), button')) return { type: 'skip' };
+    if (idEl.querySelector('[role="button"], img:not(.emoji):not([data-plain-text]), button')) return { type: 'skip' };
     const span = idEl.querySelector('span[dir="auto"]') ?? idEl;
     const text = norm(readText(span));
     if (text === '') return { type: 'pending', key };

@@ -3,7 +3,17 @@
 import type { ChatView, SiteAdapter } from '../adapter';
 import { ANCHORS, WORDS } from './whatsapp-anchors';
 import { finalizeWhatsApp } from './whatsapp-finalize';
-import { idElement, isEncryptionNotice, isGateText, isUnavailableText, parseDataId, parseRow } from './whatsapp-row';
+import {
+  deletedForm,
+  forwardedForm,
+  idElement,
+  isEncryptionNotice,
+  isGateText,
+  isUnavailableText,
+  parseDataId,
+  parseRow,
+  reactionButton,
+} from './whatsapp-row';
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -145,9 +155,10 @@ export const whatsapp: SiteAdapter = {
     found.emoji = first('img.emoji', 'img[data-plain-text]');
     found['quoted-message'] = first('.quoted-mention', WORDS.quoted.map((w) => `[aria-label="${w}"]`).join(', '));
     found.author = first('[data-testid="author"]', '[testid="author"]');
-    found.forwarded = first('[data-icon="forward-refreshed"]', '[data-icon="forwarded"]');
-    found.deleted = first('[data-icon^="recalled"]');
-    found.reactions = first('button[aria-label*="reaction" i]');
+    found.forwarded = forwardedForm(scope);
+    found.deleted = deletedForm(scope);
+    const button = reactionButton(scope, null);
+    found.reactions = button ? (/reaction/i.test(button.getAttribute('aria-label') ?? '') ? 0 : 1) : -1;
     found['history-gate'] = findGate(rows) ? 0 : -1;
     const notice = rows.find((r) => !idElement(r) && isEncryptionNotice(r));
     found['encryption-notice'] = notice ? (notice.querySelector('[data-icon="lock-small"]') ? 0 : 1) : -1;
