@@ -7,7 +7,7 @@
 //
 // Writers: the capture session and the import page `add` a backup and then poke the worker's upload
 // manager (src/drive/manager.ts), which is the only one that moves items through their states.
-import { backupFileName } from '../import/file-name';
+import { BACKUP_FILE_NAME, backupFileName } from '../import/file-name';
 import type { ChatSealDb } from '../store/db';
 
 export type OutboxKind = 'backup' | 'key-file' | 'keyring';
@@ -53,6 +53,8 @@ export interface NewOutboxItem {
   /** Backups: whether the capture reached the start of the chat. */
   complete?: boolean;
   messageCount?: number;
+  /** A backup already saved under a dated name (the import page) keeps that name in Drive. */
+  fileName?: string;
 }
 
 export interface OutboxItem {
@@ -122,7 +124,7 @@ export class Outbox {
     const item: OutboxItem = {
       id: crypto.randomUUID(),
       kind: input.kind,
-      fileName: outboxFileName(input.kind, input.keyId, created),
+      fileName: input.fileName ?? outboxFileName(input.kind, input.keyId, created),
       size: input.blob.size,
       sha256: input.sha256,
       keyId: input.keyId,
@@ -205,6 +207,9 @@ function checkNew(input: NewOutboxItem): void {
   if (!SHA256_HEX.test(input.sha256)) throw new OutboxError('bad-item', 'sha256 must be 64 lowercase hex digits');
   if (!/^[0-9a-f]{16}$/u.test(input.keyId)) throw new OutboxError('bad-item', 'keyId must be 16 lowercase hex digits');
   if (Number.isNaN(new Date(input.createdAt).getTime())) throw new OutboxError('bad-item', 'createdAt must be a date');
+  if (input.fileName !== undefined && !(input.kind === 'backup' && BACKUP_FILE_NAME.test(input.fileName))) {
+    throw new OutboxError('bad-item', 'a given file name must be a dated backup name');
+  }
   if (input.messageCount !== undefined && !(Number.isInteger(input.messageCount) && input.messageCount >= 0)) {
     throw new OutboxError('bad-item', 'messageCount must be a whole number');
   }

@@ -68,6 +68,14 @@ describe('Outbox.add', () => {
     expect(a.fileName).not.toBe(b.fileName);
   });
 
+  it('keeps a dated backup name it is given (a file the import page already saved), and refuses any other', async () => {
+    const { outbox } = await freshOutbox();
+    const item = await outbox.add(backup({ fileName: 'ChatSeal-2026-03-05-abcdefghij.age' }));
+    expect(item.fileName).toBe('ChatSeal-2026-03-05-abcdefghij.age');
+    await expect(outbox.add(backup({ fileName: 'Family chat.age' }))).rejects.toBeInstanceOf(OutboxError);
+    await expect(outbox.add(backup({ kind: 'keyring', fileName: 'ChatSeal-2026-03-05-abcdefghij.age' }))).rejects.toBeInstanceOf(OutboxError);
+  });
+
   it('names key files and keyrings by what they are and their key id, never a date or chat', () => {
     const d = new Date('2026-03-05T10:00:00.000Z');
     expect(outboxFileName('key-file', KEY_ID, d)).toBe(`ChatSeal-key-file-${KEY_ID}.age`);

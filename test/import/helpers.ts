@@ -26,5 +26,6 @@ export async function clearKeys(): Promise<void> {
   const db = await openChatSealDb();
   await db.clear('keys');
   await db.clear('keyring');
+  await db.clear('outbox');
   db.close();
 }

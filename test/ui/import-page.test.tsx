@@ -6,7 +6,10 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { openBackup } from '../../src/backup/reader';
+import { Outbox } from '../../src/backup/outbox';
+import { titleOf } from '../../src/backup/titles';
 import { BACKUP_FILE_NAME } from '../../src/import/file-name';
+import { openChatSealDb } from '../../src/store/db';
 import { ImportApp } from '../../src/ui/import/ImportApp';
 import { clearKeys, SEED, storeTestKey } from '../import/helpers';
 import { captureDownloads, configuredState, FakeWorker } from './fake-worker';
@@ -94,6 +97,14 @@ describe('import page', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Save again' }));
     expect(downloads.map((d) => d.name)).toEqual([downloads[0]!.name, downloads[0]!.name]);
+
+    // The same backup waits in the outbox for Google Drive, under the same name, and the worker was told.
+    expect(screen.getByTestId('import-queued').textContent).toContain('goes to Google Drive when Google Drive is connected');
+    const queued = await new Outbox(() => openChatSealDb()).list();
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ kind: 'backup', fileName: downloads[0]!.name, size: downloads[0]!.blob.size, messageCount: 8, state: 'waiting' });
+    expect(fake.callsOf('outbox.kick')).toEqual([{}]);
+    expect(await titleOf(queued[0]!.id)).toBe('Priya Raman');
   });
 
   it('reads a picked zip from the File in slices, never its whole arrayBuffer()', async () => {

@@ -7,6 +7,7 @@ import type { ChatExport } from '../../export/types';
 import type { ChosenDateOrder, WhatsAppFile } from '../../export/whatsapp-import';
 import type { ParticipantSummary } from '../../export/whatsapp-txt';
 import { encryptImport, openImport, parseImport, type EncryptedBackup } from '../../import/pipeline';
+import { queueForDrive } from '../../import/queue';
 import { summarizeImport, type ImportSummary } from '../../import/summary';
 import { callWorker } from '../../messaging/client';
 import { Notice, Page, ProgressBar, Step, useStepFocus } from '../components';
@@ -25,7 +26,7 @@ type Step =
   | { name: 'who'; file: WhatsAppFile; participants: ParticipantSummary[] }
   | { name: 'summary'; file: WhatsAppFile; me: string | null; doc: ChatExport; summary: ImportSummary; error?: string }
   | { name: 'encrypting'; progress: number }
-  | { name: 'saved'; backup: EncryptedBackup };
+  | { name: 'saved'; backup: EncryptedBackup; queued: boolean; queueError?: string };
 
 const NONE = '\u0000none';
 
@@ -72,7 +73,14 @@ export function ImportApp() {
         onProgress: (progress) => setStep({ name: 'encrypting', progress }),
       });
       saveFile(backup.blob, backup.fileName);
-      setStep({ name: 'saved', backup });
+      // The same ciphertext also waits in the outbox for Google Drive; the saved file stands alone
+      // if that fails.
+      try {
+        await queueForDrive(backup, doc);
+        setStep({ name: 'saved', backup, queued: true });
+      } catch (e) {
+        setStep({ name: 'saved', backup, queued: false, queueError: errorText(e) });
+      }
     } catch (e) {
       setStep({ name: 'summary', file, me, doc, summary, error: importErrorText(e) });
     }
@@ -142,6 +150,8 @@ export function ImportApp() {
             {t('importSavedText', [step.backup.fileName, formatBytes(step.backup.size)])}
           </Notice>
           <p>{t('importSavedNext')}</p>
+          {step.queued && <p data-testid="import-queued">{t('importQueuedText')}</p>}
+          {step.queueError !== undefined && <Notice kind="warning">{t('importQueueFailed', step.queueError)}</Notice>}
           <div class="actions">
             <button type="button" onClick={() => saveFile(step.backup.blob, step.backup.fileName)}>
               {t('importSaveAgain')}
