@@ -2,6 +2,7 @@
 // server for the whole Playwright worker) and every profile's Chromium resolving those hosts to it.
 // The steps themselves are in capture-steps.ts. See test/fixtures/sites/README.md for the knobs.
 import { startFixtureServer, type FixtureServer, type FixtureSite } from '../fixtures/sites/server.mjs';
+import { DEVTOOLS_PORT_ARG } from './capture-steps';
 import { test as base, expect } from './fixtures';
 
 export * from './capture-steps';
@@ -23,7 +24,7 @@ export const test = base.extend<object, CaptureWorkerFixtures>({
     { scope: 'worker' },
   ],
   extLaunch: async ({ sites }, use) => {
-    await use({ hostMap: sites.hostMap });
+    await use({ hostMap: sites.hostMap, extraArgs: [DEVTOOLS_PORT_ARG] });
   },
 });
 export { expect };

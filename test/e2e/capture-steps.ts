@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { chromium, expect, type Locator, type Page } from '@playwright/test';
 import type { ChatExport, Message } from '../../src/export/types';
 import { REPO_ROOT, type ExtensionSession } from '../helpers/browser';
 import { readJson } from '../helpers/chat-doc';
@@ -215,4 +215,31 @@ export async function exportChat(
     expect(backups.length, 'no new backup in the outbox').toBe(before);
   }
   return { page, end, stats, truth, doc, ms };
+}
+
+/** Chromium flag the capture profiles get, so a second DevTools client can reach the real popup. */
+export const DEVTOOLS_PORT_ARG = '--remote-debugging-port=0';
+
+/**
+ * The toolbar popup as a user opens it over `page` (chrome.action.openPopup on the focused window,
+ * so its "current tab" is the chat), reached over a second DevTools connection: Playwright's own
+ * connection does not attach to extension popups. Needs DEVTOOLS_PORT_ARG.
+ */
+export async function openToolbarPopup(ext: ExtensionSession, page: Page): Promise<{ popup: Page; detach(): Promise<void> }> {
+  await page.bringToFront();
+  const sw = await ext.currentWorker();
+  await sw.evaluate(() => (globalThis as unknown as { chrome: { action: { openPopup(): Promise<void> } } }).chrome.action.openPopup());
+  const port = fs.readFileSync(path.join(ext.userDataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0];
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  const isPopup = (p: Page) => p.url() === `${ext.origin}/popup.html`;
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    const popup = browser.contexts().flatMap((c) => c.pages()).find(isPopup);
+    if (popup) {
+      await popup.waitForLoadState();
+      return { popup, detach: () => browser.close() };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await browser.close();
+  throw new Error('the toolbar popup did not open');
 }

@@ -64,6 +64,8 @@ export interface LaunchOptions {
   userDataDir?: string;
   /** Leave the profile on disk at close(), to reopen it with `userDataDir`. */
   keepProfile?: boolean;
+  /** More Chromium flags (the capture bench adds `--remote-debugging-port=0` to reach the worker). */
+  extraArgs?: string[];
 }
 
 /** Chromium arguments for a host map (see LaunchOptions.hostMap). */
@@ -99,6 +101,7 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Exte
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
       ...hostMapArgs(options.hostMap),
+      ...(options.extraArgs ?? []),
     ],
   });
   try {

@@ -1,0 +1,205 @@
+// npm run bench:capture — how fast "Encrypted export" captures a long chat, against the fixture's
+// own floor, with the production build in Debian's Chromium and the site fixtures served at the
+// real hostnames (test/fixtures/sites). Issue 3, Done when 4. Not part of `npm test`.
+//
+// For each fixture (WhatsApp 20,000 messages, Discord 20,000; 50 a batch, 150 ms latency):
+//   floor      the fixture alone, scrolled to the top by a script as fast as it loads, in the same
+//              browser: what no capture can beat; also batches × latency, the theoretical floor
+//   capture    click the injected button, wait for the overlay's end state (backup in the outbox)
+//   ratio      capture time / (batches × latency)  — aim: < 1.25
+//   heap       page (DevTools Runtime.getHeapUsage on the page) and worker (the same on the service
+//              worker target, over a second DevTools connection) before and after the capture
+// The backup is decrypted with the CLI to count the messages it holds.
+//
+// Run with tsx (the e2e helpers are TypeScript): `node --import tsx bench/capture.mjs`.
+// Environment: CHATSEAL_BENCH_TOTAL (default 20000), CHATSEAL_BENCH_SITES (default
+// "whatsapp,discord"), CHATSEAL_BENCH_WRITE=1 to add the table to bench/RESULTS.md.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFixtureServer } from '../test/fixtures/sites/server.mjs';
+import { launchExtension } from '../test/helpers/browser.ts';
+import {
+  decryptBackup,
+  exportButton,
+  fixtureStats,
+  fixtureUrl,
+  openFixture,
+  outboxBackups,
+  setUpTestKey,
+  waitForCaptureEnd,
+} from '../test/e2e/capture-steps.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MiB = 1024 * 1024;
+const TOTAL = Number(process.env.CHATSEAL_BENCH_TOTAL ?? 20000);
+const BATCH = 50;
+const LATENCY = 150;
+const SITES = (process.env.CHATSEAL_BENCH_SITES ?? 'whatsapp,discord').split(',');
+// Site knobs: WhatsApp without its phone gate (a click and a wait that are not batches × latency).
+const SITE_KNOBS = { whatsapp: { gate: 'none' }, discord: {} };
+
+/** A minimal DevTools client over a target's own WebSocket (the worker is not a Playwright page). */
+async function connectDevTools(url) {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
+  });
+  let nextId = 0;
+  const pending = new Map();
+  ws.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    const settle = pending.get(message.id);
+    if (!settle) return;
+    pending.delete(message.id);
+    if (message.error) settle.reject(new Error(message.error.message));
+    else settle.resolve(message.result);
+  };
+  return {
+    send: (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const id = ++nextId;
+        pending.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+/** usedSize + embedderHeapUsedSize + backingStorageSize, as bench:crypto measures the worker. */
+const heapOf = (u) => u.usedSize + (u.embedderHeapUsedSize ?? 0) + (u.backingStorageSize ?? 0);
+
+async function workerHeap(ext) {
+  const port = readFileSync(join(ext.userDataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0];
+  const sw = await ext.currentWorker();
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const target = targets.find((t) => t.type === 'service_worker' && t.url === sw.url());
+  if (!target) throw new Error(`no DevTools target for ${sw.url()}`);
+  const devtools = await connectDevTools(target.webSocketDebuggerUrl);
+  try {
+    return heapOf(await devtools.send('Runtime.getHeapUsage'));
+  } finally {
+    devtools.close();
+  }
+}
+
+async function pageHeap(cdp) {
+  return heapOf(await cdp.send('Runtime.getHeapUsage'));
+}
+
+/** The fixture alone: a script scrolls its list to the top as soon as each batch lands. */
+async function measureFloor(ext, url) {
+  const page = await ext.context.newPage();
+  await openFixture(page, url);
+  const ms = await page.evaluate(async () => {
+    const fixture = globalThis.__chatsealFixture;
+    let el = fixture.list.mountedRows()[0];
+    while (el && !(/(auto|scroll)/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight)) el = el.parentElement;
+    if (!el) throw new Error('no scrolling element above the rows');
+    const started = performance.now();
+    while (!fixture.stats().atStart) {
+      el.scrollTop = 0;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return performance.now() - started;
+  });
+  const stats = await fixtureStats(page);
+  await page.close();
+  return { ms, batches: stats.batches };
+}
+
+async function benchSite(ext, key, site, tmp) {
+  const url = fixtureUrl(site, { total: TOTAL, batch: BATCH, latency: LATENCY, ...SITE_KNOBS[site] });
+  const floor = await measureFloor(ext, url);
+
+  const page = await ext.context.newPage();
+  await openFixture(page, url);
+  const cdp = await ext.context.newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const before = { page: await pageHeap(cdp), worker: await workerHeap(ext) };
+  const started = performance.now();
+  await exportButton(page).click();
+  const end = await waitForCaptureEnd(page, 30 * 60_000);
+  const ms = performance.now() - started;
+  const after = { page: await pageHeap(cdp), worker: await workerHeap(ext) };
+  const stats = await fixtureStats(page);
+  if (end.end !== 'saved') throw new Error(`${site}: capture ended '${end.end}': ${end.text}`);
+  const backups = await outboxBackups(ext);
+  const doc = await decryptBackup(backups.at(-1), key.digits, tmp);
+  await page.close();
+  const theoretical = stats.batches * LATENCY;
+  return {
+    site,
+    messages: doc.messages.length,
+    complete: doc.capture.reachedStart && doc.capture.stopReason === 'reached-start',
+    ms,
+    perSecond: doc.messages.length / (ms / 1000),
+    batches: stats.batches,
+    theoretical,
+    floorMs: floor.ms,
+    ratio: ms / theoretical,
+    ratioToMeasured: ms / floor.ms,
+    removedOrEmptied: stats.removed + stats.emptied,
+    maxMounted: stats.maxMounted,
+    before,
+    after,
+  };
+}
+
+const fmt = (n, d = 1) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const mib = (b) => fmt(b / MiB);
+
+function table(rows) {
+  const head =
+    '| fixture | messages (complete) | capture s | messages/s | batches | floor s (batches × latency) | floor s (measured) | ratio | ratio to measured | page heap MiB before → after | worker heap MiB before → after | rows removed/emptied, max mounted |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.site} ${fmt(TOTAL, 0)} | ${fmt(r.messages, 0)} (${r.complete ? 'yes' : 'NO'}) | ${fmt(r.ms / 1000)} | ${fmt(r.perSecond, 0)} | ${r.batches} | ${fmt(r.theoretical / 1000)} | ${fmt(r.floorMs / 1000)} | **${fmt(r.ratio, 2)}** | ${fmt(r.ratioToMeasured, 2)} | ${mib(r.before.page)} → ${mib(r.after.page)} | ${mib(r.before.worker)} → ${mib(r.after.worker)} | ${fmt(r.removedOrEmptied, 0)}, ${r.maxMounted} |`,
+  );
+  return [head, ...lines].join('\n');
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'chatseal-bench-capture-'));
+const server = await startFixtureServer();
+const ext = await launchExtension({ hostMap: server.hostMap, extraArgs: ['--remote-debugging-port=0'] });
+const load = [];
+const rows = [];
+try {
+  const key = await setUpTestKey(ext);
+  for (const site of SITES) {
+    load.push(loadavg()[0]);
+    const row = await benchSite(ext, key, site, tmp);
+    load.push(loadavg()[0]);
+    rows.push(row);
+    console.error(`${site}: ${fmt(row.ms / 1000)} s, ratio ${fmt(row.ratio, 2)}`);
+  }
+} finally {
+  await ext.close();
+  await server.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const chromium = execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  .toString()
+  .trim();
+const report = [
+  `## ${new Date().toISOString().slice(0, 10)}: capture (\`npm run bench:capture\`)`,
+  '',
+  `${TOTAL.toLocaleString('en-US')}-message fixtures, ${BATCH} a batch, ${LATENCY} ms latency, windowing on (WhatsApp hollow, Discord unmount), production build, ${chromium}, 1-minute load average ${fmt(Math.min(...load))}–${fmt(Math.max(...load))}.`,
+  'Capture time runs from the click to the overlay saying the backup is saved (so it includes finalizing and encrypting). Ratio = capture time / (batches × latency); "measured" floor = the fixture alone scrolled to its start by a script in the same browser. Heap = DevTools Runtime.getHeapUsage (used + embedder + backing store), page after a forced collection before the click, nothing forced after.',
+  '',
+  table(rows),
+  '',
+].join('\n');
+console.log(report);
+if (process.env.CHATSEAL_BENCH_WRITE === '1') {
+  const file = join(here, 'RESULTS.md');
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf('\n## ');
+  writeFileSync(file, at < 0 ? `${text}\n${report}` : `${text.slice(0, at + 1)}${report}\n${text.slice(at + 1)}`);
+}
+if (rows.some((r) => !r.complete)) process.exitCode = 1;
