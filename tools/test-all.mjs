@@ -78,7 +78,9 @@ if (vitest) {
 } else stepFailed('unit tests (vitest wrote no report)');
 
 step('extension build: npm run build');
-const built = (await exec(npm, ['run', 'build'])) === 0;
+// The end-to-end tests sign in to the local Drive (tools/drive-emulator), which accepts only the
+// placeholder OAuth client id: the build under test carries it (docs/TESTING.md).
+const built = (await exec(npm, ['run', 'build'], { WXT_GOOGLE_CLIENT_ID: 'chatseal-local-test.apps.googleusercontent.com' })) === 0;
 if (!built) stepFailed('extension build (npm run build)');
 
 step('CLI build: npm run build:cli');
