@@ -133,6 +133,37 @@ describe('resumable upload', () => {
     expect(res.status).toBe(401);
   });
 
+  it('answers 401 to a chunk sent with a token that expired mid-upload; the kept bytes stay and a new token goes on', async () => {
+    const total = 3 * KiB256;
+    const data = bytes(total, 8);
+    const uri = await d.startUpload({ name: 'expiring.age' }, total);
+    expect((await d.put(uri, data.subarray(0, KiB256), range(0, KiB256 - 1, total))).status).toBe(308);
+    d.emu.admin.expireTokens();
+    let res = await d.put(uri, data.subarray(KiB256, 2 * KiB256), range(KiB256, 2 * KiB256 - 1, total));
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.errors[0].reason).toBe('authError');
+    const fresh = d.emu.admin.issueToken().accessToken;
+    const auth = { Authorization: `Bearer ${fresh}` };
+    res = await d.put(uri, null, `bytes */${total}`, auth);
+    expect(res.headers.get('range')).toBe(`bytes=0-${KiB256 - 1}`);
+    res = await d.put(uri, data.subarray(KiB256), range(KiB256, total - 1, total), auth);
+    expect(res.status).toBe(200);
+    const entry = d.emu.admin.log().find((e) => e.status === 401);
+    expect(entry).toMatchObject({ bytesReceived: KiB256, bytesKept: null });
+  });
+
+  it('takes one request at a time per session: a status query waits for the chunk in flight', async () => {
+    const total = 2 * KiB256;
+    const data = bytes(total, 2);
+    const uri = await d.startUpload({ name: 'serial' }, total);
+    d.emu.admin.setNetwork({ bytesPerSecond: 2 * KiB256 });
+    const chunk = d.put(uri, data.subarray(0, KiB256), range(0, KiB256 - 1, total));
+    await new Promise((r) => setTimeout(r, 100));
+    const status = await d.put(uri, null, `bytes */${total}`);
+    expect(status.headers.get('range')).toBe(`bytes=0-${KiB256 - 1}`);
+    expect((await chunk).status).toBe(308);
+  });
+
   it('survives a restart of the emulator: the session and its kept bytes are on disk', async () => {
     const total = 2 * KiB256 + 7;
     const data = bytes(total, 3);
@@ -344,21 +375,28 @@ describe('faults', () => {
   });
 
   it('cutAfterBytes: the connection drops mid-chunk; the status query shows what was kept (rounded down to 256 KiB)', async () => {
-    const total = 4 * KiB256;
+    const total = 5 * KiB256;
     const data = bytes(total, 5);
     const uri = await uploadFirstChunk(total, data);
-    d.emu.admin.addFault({ match: { upload: true }, action: { cutAfterBytes: KiB256 + 5000 } });
-    await expect(d.put(uri, data.subarray(KiB256, 3 * KiB256), range(KiB256, 3 * KiB256 - 1, total))).rejects.toThrow();
-    let res = await d.put(uri, null, `bytes */${total}`);
+    // Armed after a chunk: the idle keep-alive connections close (let the client see that), and
+    // the cut hits the next chunk, which comes on a fresh connection.
+    d.emu.admin.addFault({ match: { upload: true, afterBytes: 2 * KiB256 }, action: { cutAfterBytes: KiB256 + 5000 } });
+    await new Promise((r) => setTimeout(r, 50));
+    let res = await d.put(uri, data.subarray(KiB256, 2 * KiB256), range(KiB256, 2 * KiB256 - 1, total));
     expect(res.status).toBe(308);
-    expect(res.headers.get('range')).toBe(`bytes=0-${2 * KiB256 - 1}`);
-    res = await d.put(uri, data.subarray(2 * KiB256), range(2 * KiB256, total - 1, total));
+    expect(res.headers.get('connection')).toBe('close');
+    await expect(d.put(uri, data.subarray(2 * KiB256, 4 * KiB256), range(2 * KiB256, 4 * KiB256 - 1, total))).rejects.toThrow();
+    res = await d.put(uri, null, `bytes */${total}`);
+    expect(res.status).toBe(308);
+    expect(res.headers.get('range')).toBe(`bytes=0-${3 * KiB256 - 1}`);
+    expect(res.headers.get('connection')).not.toBe('close'); // the cut is spent
+    res = await d.put(uri, data.subarray(3 * KiB256), range(3 * KiB256, total - 1, total));
     expect(res.status).toBe(200);
     expect((await res.json()).sha256Checksum).toBe(await sha256Hex(data));
     const cut = d.emu.admin.log().find((e) => e.fault !== null);
     expect(cut).toMatchObject({ cut: true, status: 0, bytesReceived: KiB256 + 5000, bytesKept: KiB256 });
     const [stats] = d.emu.admin.uploadStats();
-    expect(stats).toMatchObject({ chunks: 3, statusQueries: 1, bytesResent: 5000, completed: true });
+    expect(stats).toMatchObject({ chunks: 4, statusQueries: 1, bytesResent: 5000, completed: true });
     const overHttp = await (await fetch(`${d.emu.url}/__admin/uploads/stats`)).json();
     expect(overHttp).toEqual([stats]);
   });

@@ -14,7 +14,11 @@ export function createAdmin(emu) {
 
   const admin = {
     /** @param {unknown} spec */
-    addFault: (spec) => emu.faults.add(spec),
+    addFault: (spec) => {
+      const id = emu.faults.add(spec);
+      if (emu.faults.cutArmed()) emu.closeIdleConnections();
+      return id;
+    },
     faults: () => emu.faults.list(),
     clearFaults: () => emu.faults.clear(),
 
@@ -187,6 +191,7 @@ export async function adminHttp(admin, req, res, url) {
       'Content-Type': Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json',
       'Content-Length': String(buf.length),
       'Cache-Control': 'no-store',
+      Connection: 'close',
       ...(req.headers.origin ? { 'Access-Control-Allow-Origin': req.headers.origin } : {}),
     });
     res.end(buf);

@@ -8,7 +8,7 @@
  *   | { cutAfterBytes: number } | { keepBytes: number }} FaultAction
  * @typedef {{ match?: FaultMatch, action: FaultAction, times?: number }} FaultSpec
  * @typedef {{ id: string, match: FaultMatch, action: FaultAction, remaining: number, hits: number }} Fault
- * @typedef {{ method: string, path: string, host: string, chunk: boolean, statusQuery: boolean, sessionOffset: number | null }} RequestInfo
+ * @typedef {{ method: string, path: string, host: string, chunk: boolean, statusQuery: boolean, sessionOffset: number | null, freshConnection: boolean }} RequestInfo
  */
 
 export class FaultSpecError extends Error {}
@@ -50,6 +50,11 @@ export class Faults {
     return fault.id;
   }
 
+  /** A cut is waiting to happen (see index.mjs: connections are not kept alive meanwhile). */
+  cutArmed() {
+    return this.active.some((f) => 'cutAfterBytes' in f.action);
+  }
+
   list() {
     return this.active.map((f) => ({ ...f, remaining: f.remaining === Infinity ? 'Infinity' : f.remaining }));
   }
@@ -84,6 +89,8 @@ function applies(f, info) {
   if (m.statusQuery === false && info.statusQuery) return false;
   if (m.afterBytes !== undefined && (info.sessionOffset === null || info.sessionOffset < m.afterBytes)) return false;
   if ('keepBytes' in f.action && !info.chunk) return false;
+  // Only a connection's first request: Chromium would silently re-send one cut on a reused connection.
+  if ('cutAfterBytes' in f.action && !info.freshConnection) return false;
   return true;
 }
 

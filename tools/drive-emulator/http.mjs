@@ -17,7 +17,7 @@ const EXPOSED_HEADERS = [
  *   status: number, contentRange: string | null, range: string | null, bytesReceived: number, bytesKept: number | null,
  *   statusQuery: boolean, uploadId: string | null, clientId: string | null, fault: string | null,
  *   cut: boolean, durationMs: number }} LogEntry
- * @typedef {{ req: Req, res: Res, url: URL, host: string, base: string, started: number, log: LogEntry,
+ * @typedef {{ freshConnection: boolean, req: Req, res: Res, url: URL, host: string, base: string, started: number, log: LogEntry,
  *   auth: { email: string, clientId: string, full: boolean, scopes: string[] } | null,
  *   cutRequestAfter: number | null, cutResponseAfter: number | null, keepBytes: number | null,
  *   throttle: number | null }} Ctx

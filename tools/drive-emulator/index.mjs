@@ -20,6 +20,8 @@ const OAUTH2_HOST = 'oauth2.googleapis.com';
 const GOOGLE_HOSTS = new Set([...API_HOSTS, ACCOUNTS_HOST, OAUTH2_HOST]);
 const REDACTED_PARAMS = ['access_token', 'token'];
 const MAX_LOG = 100_000;
+/** Requests each connection has carried. @type {WeakMap<import('node:net').Socket, number>} */
+const servedOn = new WeakMap();
 
 /** @param {import('./index.d.mts').DriveEmulatorOptions} options */
 export async function startDriveEmulator(options) {
@@ -45,6 +47,7 @@ export async function startDriveEmulator(options) {
     logEntries: [],
     network: { bytesPerSecond: /** @type {number | null} */ (null), latencyMs: 0 },
     seq: 0,
+    closeIdleConnections: () => {},
   };
   const admin = createAdmin(emu);
 
@@ -62,6 +65,7 @@ export async function startDriveEmulator(options) {
   };
   const { testTls } = tls ? await import('../tls/index.mjs') : { testTls: null };
   const server = testTls ? https.createServer({ cert: testTls.cert, key: testTls.key }, listener) : http.createServer(listener);
+  emu.closeIdleConnections = () => server.closeIdleConnections();
   // Big chunks over slow links must not hit Node's default 5-minute request timeout.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 30_000;
@@ -93,12 +97,20 @@ async function handle(emu, admin, req, res, tls) {
   const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
   const base = `${tls ? 'https' : 'http'}://${hostHeader}`;
   const url = new URL(req.url ?? '/', base);
+  // Chromium silently re-sends an idempotent request (a chunk PUT) that fails on a reused
+  // keep-alive connection before any answer, so a cut there would never reach the client: cuts
+  // hit only a connection's first request. Arming one closes the idle connections, and while one
+  // is armed every connection serves one request, so the next ones come on fresh connections.
+  const served = servedOn.get(req.socket) ?? 0;
+  servedOn.set(req.socket, served + 1);
+  if (emu.faults.cutArmed()) res.setHeader('Connection', 'close');
   if (url.pathname.startsWith('/__admin/')) return adminHttp(admin, req, res, url);
 
   const query = Object.fromEntries(url.searchParams);
   for (const k of REDACTED_PARAMS) if (k in query) query[k] = '(redacted)';
   /** @type {import('./http.mjs').Ctx} */
   const ctx = {
+    freshConnection: served === 0,
     req,
     res,
     url,
@@ -130,12 +142,34 @@ async function handle(emu, admin, req, res, tls) {
       durationMs: 0,
     },
   };
+  // An entry is complete when the answer is out (or the connection gone) and the handler is done
+  // (a cut chunk still records what it kept after the socket closed).
+  let pending = 2;
+  const settle = () => {
+    pending -= 1;
+    if (pending > 0) return;
+    emu.logEntries.push(ctx.log);
+    if (emu.logEntries.length > MAX_LOG) emu.logEntries.shift();
+  };
   res.on('close', () => {
     ctx.log.durationMs = Date.now() - ctx.started;
     if (!res.writableFinished && !ctx.log.cut) ctx.log.cut = true;
-    emu.logEntries.push(ctx.log);
-    if (emu.logEntries.length > MAX_LOG) emu.logEntries.shift();
+    settle();
   });
+  try {
+    await serve(emu, ctx);
+  } catch (e) {
+    console.error('[drive-emulator] unexpected error', e);
+    if (res.headersSent) res.destroy();
+    else sendJson(ctx, 500, googleError(500, { reason: 'backendError', message: 'Backend Error' }));
+  } finally {
+    settle();
+  }
+}
+
+/** @param {any} emu @param {import('./http.mjs').Ctx} ctx */
+async function serve(emu, ctx) {
+  const { req, res, url } = ctx;
 
   if (req.method === 'OPTIONS') {
     ctx.log.status = 200;
@@ -250,6 +284,7 @@ async function applyFault(emu, ctx, route) {
     chunk: sessionRequest && !statusQuery,
     statusQuery,
     sessionOffset: session ? session.offset : null,
+    freshConnection: ctx.freshConnection,
   });
   if (!fault) return false;
   ctx.log.fault = describeFault(fault.id, fault.action);
