@@ -110,7 +110,8 @@ export const TELEGRAM_A_ANCHORS: readonly Anchor[] = [
 const ATTRIBUTE_ANCHORS = new Set<string>();
 const forms = (name: string) => anchorForms(TELEGRAM_A_ANCHORS, name);
 const TEXT_SKIP = '.MessageMeta, .Reactions';
-export const TELEGRAM_A_QUIET_MS = 2500;
+/** Telegram A shows no spinner either, so a stalled load looks like the top: wait longer. */
+export const TELEGRAM_A_QUIET_MS = 5000;
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MONTHS = [

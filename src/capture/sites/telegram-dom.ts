@@ -163,26 +163,34 @@ export function isoDate(year: number, month: number, day: number): string {
 /**
  * Decides "the true top of history" for apps that put no marker there (neither Telegram client
  * does): the scroller sits at its top, nothing is loading, and the first row has stayed the same
- * for `quietMs`. A slower answer from the server only delays the capture; it never makes it
- * skip history, because every new batch changes the first row and restarts the wait.
+ * for a quiet time. The quiet time is at least `baseQuietMs` and at least five times the longest
+ * wait seen between two batches in this capture (capped at a minute), so a slow server, or a load
+ * trigger that needs the list scrolled again (Telegram A's IntersectionObserver), makes the
+ * capture wait longer instead of ending it early: every batch changes the first row and starts
+ * the wait again.
  */
-export function topWatcher(quietMs: number, now: () => number = () => Date.now()) {
-  let firstKey: string | null = null;
-  let since = 0;
+export function topWatcher(baseQuietMs: number, now: () => number = () => Date.now()) {
+  let lastKey: string | null = null;
+  let lastChangeAt: number | null = null;
+  let longestGap = 0;
+  let topSince: number | null = null;
   return {
     atStart(scroller: HTMLElement, firstRowKey: string | null, loading: boolean): boolean {
-      const atTop = scroller.scrollTop <= 1;
-      if (!atTop || loading || firstRowKey === null) {
-        firstKey = null;
-        return false;
-      }
       const t = now();
-      if (firstKey !== firstRowKey) {
-        firstKey = firstRowKey;
-        since = t;
+      if (firstRowKey !== lastKey) {
+        if (lastKey !== null && firstRowKey !== null && lastChangeAt !== null) {
+          longestGap = Math.max(longestGap, t - lastChangeAt);
+        }
+        lastKey = firstRowKey;
+        lastChangeAt = t;
+        topSince = null;
+      }
+      if (scroller.scrollTop > 1 || loading || firstRowKey === null) {
+        topSince = null;
         return false;
       }
-      return t - since >= quietMs;
+      if (topSince === null) topSince = t;
+      return t - topSince >= Math.min(60_000, Math.max(baseQuietMs, 5 * longestGap));
     },
   };
 }

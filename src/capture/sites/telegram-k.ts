@@ -123,7 +123,7 @@ const ATTRIBUTE_ANCHORS = new Set(['message-id', 'timestamp']);
 const forms = (name: string) => anchorForms(TELEGRAM_K_ANCHORS, name);
 const TEXT_SKIP = '.time, .time-inner, .reactions, reactions-element, .bubble-tail, .reply';
 /** How long the top of the list must stay still before it counts as the start of the chat. */
-export const TELEGRAM_K_QUIET_MS = 2500;
+export const TELEGRAM_K_QUIET_MS = 3000;
 
 function chatRoot(doc: Document): Element | null {
   return (
