@@ -1,11 +1,12 @@
 // The options page once a key exists: what the key is, checking it, the reminder, changing the
-// password, rotating, the recovery kit note, the key file, Advanced, and turning off.
+// password, rotating, the recovery kit note, the key file, Google Drive, Advanced, and turning off.
 import type { KeySecret, KeyStateView, Settings } from '../../messaging/protocol';
 import { formatKeyId, Step } from '../components';
 import { formatDate, formatDateTime, t } from '../i18n';
 import { AdvancedSettings } from './AdvancedSettings';
 import { ChangePassword } from './ChangePassword';
 import { CheckKey } from './CheckKey';
+import { DriveSettings } from './DriveSettings';
 import { KeyFileButton } from './KeyFileButton';
 import { RotateStart } from './RotateStart';
 import { SaveNote, useSettingSave, type SaveSettings } from './SaveNote';
@@ -92,6 +93,8 @@ export function Manage(props: {
           </>
         )}
       </Step>
+
+      <DriveSettings />
 
       <AdvancedSettings state={state} settings={settings} onChange={props.onSettingsChange} />
 
