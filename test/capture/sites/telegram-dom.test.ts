@@ -1,0 +1,64 @@
+// Shared Telegram DOM helpers: rich text, compact counts, and the start-of-history watcher.
+import { Window } from 'happy-dom';
+import { describe, expect, it } from 'vitest';
+import { parseCompactCount, readRichText, topWatcher } from '../../../src/capture/sites/telegram-dom';
+
+const window = new Window({ url: 'https://web.telegram.org/k/' });
+const document = window.document as unknown as Document;
+
+describe('readRichText', () => {
+  it('reads emoji alts, <br>, links once each, and leaves out skipped parts', () => {
+    const root = document.createElement('div');
+    root.innerHTML =
+      'Hi <img class="emoji" alt="👋🏽"><br><a href="https://a.example/x">a.example</a> and <a href="https://a.example/x">again</a> ' +
+      '<a href="tg://resolve?domain=x">@x</a><span class="time">10:00</span><span class="custom-emoji" data-alt="🎉"></span>';
+    expect(readRichText(root, '.time')).toEqual({ text: 'Hi 👋🏽\na.example and again @x🎉', links: ['https://a.example/x'] });
+  });
+});
+
+describe('parseCompactCount', () => {
+  it('reads counts as Telegram abbreviates them', () => {
+    expect(parseCompactCount('7')).toBe(7);
+    expect(parseCompactCount('1.2K')).toBe(1200);
+    expect(parseCompactCount('15K')).toBe(15000);
+    expect(parseCompactCount('2M')).toBe(2_000_000);
+    expect(parseCompactCount('')).toBeNull();
+    expect(parseCompactCount('many')).toBeNull();
+  });
+});
+
+describe('topWatcher', () => {
+  const scroller = (top: number) => ({ scrollTop: top }) as HTMLElement;
+
+  it('needs the top, nothing loading, and the first row still for the quiet time', () => {
+    let t = 0;
+    const w = topWatcher(3000, () => t);
+    expect(w.atStart(scroller(0), 'a', false)).toBe(false);
+    t = 2999;
+    expect(w.atStart(scroller(0), 'a', false)).toBe(false);
+    t = 3000;
+    expect(w.atStart(scroller(0), 'a', false)).toBe(true);
+    expect(w.atStart(scroller(0), 'a', true)).toBe(false);
+    expect(w.atStart(scroller(40), 'a', false)).toBe(false);
+    expect(w.atStart(scroller(0), null, false)).toBe(false);
+  });
+
+  it('waits five times the slowest batch seen so far (at most a minute)', () => {
+    let t = 0;
+    const w = topWatcher(3000, () => t);
+    w.atStart(scroller(500), 'c', false);
+    t = 4000; // a batch that took 4 s
+    w.atStart(scroller(500), 'b', false);
+    t = 5000;
+    expect(w.atStart(scroller(0), 'b', false)).toBe(false);
+    t = 5000 + 19_999;
+    expect(w.atStart(scroller(0), 'b', false)).toBe(false);
+    t = 5000 + 20_000;
+    expect(w.atStart(scroller(0), 'b', false)).toBe(true);
+
+    t = 100_000; // a 95 s batch: the wait is capped at a minute
+    w.atStart(scroller(0), 'a', false);
+    t = 160_000;
+    expect(w.atStart(scroller(0), 'a', false)).toBe(true);
+  });
+});
