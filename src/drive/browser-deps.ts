@@ -39,8 +39,9 @@ export function scheduleOutboxWake(wake: { when?: number; periodic: boolean } | 
     void browser.alarms.clear(OUTBOX_ALARM);
     return;
   }
-  // Chromium runs alarms at most every 30 s; a minute is plenty to resume a stopped worker.
-  if (wake.periodic) void browser.alarms.create(OUTBOX_ALARM, { delayInMinutes: 1, periodInMinutes: 1 });
+  // Every 30 s (the shortest Chromium allows) while uploads are under way: a worker stopped
+  // mid-upload is woken and resumes from its checkpoint within half a minute.
+  if (wake.periodic) void browser.alarms.create(OUTBOX_ALARM, { delayInMinutes: 0.5, periodInMinutes: 0.5 });
   else void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(Date.now() + 1000, wake.when ?? 0) });
 }
 
