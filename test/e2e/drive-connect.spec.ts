@@ -89,3 +89,18 @@ test('a backup made on the import page uploads to the ChatSeal Backups folder, n
   await expect(fresh.getByTestId('last-backup')).toContainText('Last backup: “');
   await expect(fresh.getByTestId('outbox-item')).toHaveCount(0);
 });
+
+test('password mode: connecting Drive uploads the key file, the same bytes the user can download', async ({ ext, drive, downloads }) => {
+  const options = await OptionsPage.open(ext);
+  await options.setUpPassword(null, 'classic');
+  const keyFile = await options.downloadKeyFile(downloads);
+  const popup = await ext.openPage('popup.html');
+  await connectDrive(ext.context, popup);
+  await expect(popup.getByTestId('drive-account')).toHaveText('Connected as maya@example.com', { timeout: 30_000 });
+
+  await expect.poll(() => drive.admin.files().filter((f) => f.appProperties.chatsealKind === 'key-file').length, { timeout: 60_000 }).toBe(1);
+  const file = drive.admin.files().find((f) => f.appProperties.chatsealKind === 'key-file')!;
+  expect(file.path).toBe(`ChatSeal Backups/${file.name}`);
+  expect(file.name).toBe(`ChatSeal-key-file-${file.appProperties.keyId}.age`);
+  expect(drive.admin.fileContent(file.id).equals(keyFile.bytes)).toBe(true);
+});
