@@ -73,6 +73,11 @@ export interface SendOptions {
   accept?: (status: number) => boolean;
   /** Requests to a resumable session URL: a 404/410 there means the session is gone. */
   onSession?: boolean;
+  /**
+   * After a 401 the token is refreshed; false: do not send the request again but throw the 401
+   * as an 'auth' DriveError with `tokenRefreshed` (a chunk: ask Drive where it stands first).
+   */
+  resendAfterRefresh?: boolean;
   signal?: AbortSignal;
 }
 
@@ -147,6 +152,11 @@ export class DriveClient {
       }
       if (accept(response.status)) return response;
       if (response.status === 401 && !refreshed) {
+        if (options.resendAfterRefresh === false) {
+          const error = await driveErrorFromResponse(response, what, { onSession: options.onSession === true, now: this.now() });
+          await this.tokenFrom(() => this.token.refresh(), options.signal);
+          throw new DriveError('auth', error.message, { status: 401, ...(error.reason === undefined ? {} : { reason: error.reason }), tokenRefreshed: true });
+        }
         await response.body?.cancel();
         token = await this.tokenFrom(() => this.token.refresh(), options.signal);
         continue;

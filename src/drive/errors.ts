@@ -35,6 +35,8 @@ export interface DriveErrorDetails {
   retryAfterMs?: number;
   /** The file involved (checksum-mismatch: the file Drive stored, already deleted when possible). */
   fileId?: string;
+  /** A 401 after which the token was refreshed but the request not sent again (upload chunks). */
+  tokenRefreshed?: boolean;
   cause?: unknown;
 }
 
@@ -44,6 +46,7 @@ export class DriveError extends Error {
   readonly reason?: string;
   readonly retryAfterMs?: number;
   readonly fileId?: string;
+  readonly tokenRefreshed?: boolean;
 
   constructor(
     readonly kind: DriveErrorKind,
@@ -55,6 +58,7 @@ export class DriveError extends Error {
     if (details.reason !== undefined) this.reason = details.reason;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
     if (details.fileId !== undefined) this.fileId = details.fileId;
+    if (details.tokenRefreshed === true) this.tokenRefreshed = true;
   }
 
   /** Whether the same request may succeed later without anything changing on our side. */

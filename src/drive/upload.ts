@@ -127,7 +127,10 @@ export async function queryStatus(client: DriveClient, sessionUrl: string, total
   return sessionState(response, total, what, signal);
 }
 
-/** Sends bytes [start, end) of `blob` to the session. */
+/**
+ * Sends bytes [start, end) of `blob` to the session. A 401 refreshes the token and throws (an
+ * 'auth' DriveError with `tokenRefreshed`) rather than sending the bytes again blind.
+ */
 export async function sendChunk(client: DriveClient, sessionUrl: string, blob: Blob, start: number, end: number, signal?: AbortSignal): Promise<SessionState> {
   const total = blob.size;
   const contentRange = end > start ? `bytes ${start}-${end - 1}/${total}` : `bytes */${total}`;
@@ -136,7 +139,7 @@ export async function sendChunk(client: DriveClient, sessionUrl: string, blob: B
     what,
     sessionUrl,
     { method: 'PUT', headers: { 'Content-Range': contentRange }, body: blob.slice(start, end) },
-    { accept: isSessionAnswer, onSession: true, ...(signal === undefined ? {} : { signal }) },
+    { accept: isSessionAnswer, onSession: true, resendAfterRefresh: false, ...(signal === undefined ? {} : { signal }) },
   );
   return sessionState(response, total, what, signal);
 }
@@ -166,6 +169,8 @@ export async function uploadResumable(client: DriveClient, options: UploadOption
   // A chunk Drive refused with 400, and where: maybe our offset is not Drive's (another context
   // sent bytes on this session). One status query tells; at the same offset the 400 stands.
   let refused: { error: DriveError; offset: number } | undefined;
+  // Whether a chunk's 401 already cost a token refresh (a second one is an 'auth' failure).
+  let tokenRefreshed = false;
 
   const checkpoint = async (): Promise<void> => {
     if (sessionUrl !== undefined) await options.onCheckpoint?.({ sessionUrl, offset, chunkSize: sizer.size });
@@ -212,6 +217,12 @@ export async function uploadResumable(client: DriveClient, options: UploadOption
         state = await sendChunk(client, sessionUrl, blob, offset, end, signal);
       } catch (error) {
         if (error instanceof DriveError && (error.kind === 'network' || error.kind === 'server')) sizer.failed();
+        if (error instanceof DriveError && error.tokenRefreshed === true && !tokenRefreshed) {
+          // The token expired mid-upload and is renewed: ask Drive, then carry on (one refresh).
+          tokenRefreshed = true;
+          mustAsk = true;
+          continue;
+        }
         if (error instanceof DriveError && error.kind === 'bad-request' && refused === undefined) {
           refused = { error, offset };
           mustAsk = true;
@@ -220,6 +231,8 @@ export async function uploadResumable(client: DriveClient, options: UploadOption
         throw error;
       }
       sizer.record(sent, client.now() - started);
+      // Tokens live an hour; a long upload may need a refresh again later.
+      tokenRefreshed = false;
       if (state.done) {
         offset = total;
         file = state.file;

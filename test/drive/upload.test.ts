@@ -198,9 +198,58 @@ describe('uploadResumable', () => {
     });
     expect(refreshes()).toBe(1);
     expect(sleeps).toEqual([]);
-    expect(stats.bytesResent).toBe(0);
-    expect(sessionLog().filter((e) => e.status === 401)).toHaveLength(1);
+    expect(stats.bytesResent).toBe(CHUNK_UNIT);
+    // The refused chunk is sent again only after Drive said where it stands.
+    const log = sessionLog();
+    const refused = log.findIndex((e) => e.status === 401);
+    expect(log.filter((e) => e.status === 401)).toHaveLength(1);
+    expect(log[refused + 1]).toMatchObject({ statusQuery: true, status: 308 });
+    expect(log[refused + 2]!.contentRange).toBe(`bytes ${CHUNK_UNIT}-${2 * CHUNK_UNIT - 1}/${SIZE}`);
     expectStoredOnce(r.bytes);
+  });
+
+  it('refreshes again when the token expires again after more chunks', async () => {
+    const { client, refreshes } = testClient(drive);
+    const r = run();
+    const { stats } = await uploadResumable(client, {
+      ...r.options,
+      onCheckpoint: (c) => {
+        r.checkpoints.push(c);
+        if (c.offset === CHUNK_UNIT || c.offset === 3 * CHUNK_UNIT) drive.emu.admin.expireTokens();
+      },
+    });
+    expect(refreshes()).toBe(2);
+    expect(stats.statusQueries).toBe(2);
+    expectStoredOnce(r.bytes);
+  });
+
+  it('gives up with an auth error when the refreshed token is refused too', async () => {
+    const stale = drive.emu.admin.issueToken().accessToken;
+    let refreshes = 0;
+    const { client, sleeps } = testClient(drive, {
+      token: {
+        get: async () => stale,
+        refresh: async () => {
+          refreshes++;
+          return stale;
+        },
+      },
+    });
+    const r = run();
+    const error = await caught(
+      uploadResumable(client, {
+        ...r.options,
+        onCheckpoint: (c) => {
+          r.checkpoints.push(c);
+          if (c.offset === CHUNK_UNIT) drive.emu.admin.expireTokens();
+        },
+      }),
+    );
+    expect(error.kind).toBe('auth');
+    expect(error.retryable).toBe(false);
+    expect(sleeps).toEqual([]);
+    expect(refreshes).toBeLessThanOrEqual(2);
+    expect(r.checkpoints.at(-1)!.offset).toBe(CHUNK_UNIT);
   });
 
   it('does not retry when Drive is full, and says so', async () => {
