@@ -1,20 +1,19 @@
 // DriveClient against the local Drive: folder find-or-create, paged listing, ranged download,
 // delete, about, the 401 refresh, backoff on what is retryable and no retry on what is not.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKUP_FOLDER_NAME, DriveClient, FOLDER_MIME_TYPE, queryLiteral } from '../../src/drive/client';
 import { DriveError } from '../../src/drive/errors';
 import { uploadResumable } from '../../src/drive/upload';
 import { patternBytes, sha256Hex, startDrive, testClient, type Drive } from './drive-fixture';
 
+// A fresh local Drive per test, on a new port: no kept-alive connection from an earlier test
+// (which the emulator closes when a cut is armed) can be reused and fail unseen.
 let drive: Drive;
-beforeAll(async () => {
+beforeEach(async () => {
   drive = await startDrive();
 });
-afterAll(async () => {
+afterEach(async () => {
   await drive.close();
-});
-beforeEach(() => {
-  drive.emu.admin.reset();
 });
 
 const folders = () => drive.emu.admin.files().filter((f) => f.mimeType === FOLDER_MIME_TYPE && !f.trashed);
