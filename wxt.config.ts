@@ -27,6 +27,9 @@ export default defineConfig({
     permissions: ['storage', 'unlimitedStorage', 'alarms', 'identity', 'notifications'],
     ...(browser === 'firefox' ? {} : { key: DEV_MANIFEST_KEY }),
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+    commands: {
+      'encrypted-export': { suggested_key: { default: 'Alt+Shift+E' }, description: '__MSG_commandEncryptedExport__' },
+    },
     action: {
       default_title: '__MSG_extName__',
       default_icon: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },

@@ -4,6 +4,17 @@
 // setup starts at once. Listeners are registered synchronously, as MV3 requires.
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { startCaptureSession } from '../src/backup/capture-session';
+import { Outbox } from '../src/backup/outbox';
+import { rememberTitle } from '../src/backup/titles';
+import { CAPTURE_PORT } from '../src/capture/protocol';
+import { CHAT_ORIGINS } from '../src/capture/origins';
+import { discordAdapter } from '../src/capture/sites/discord';
+import { telegramA } from '../src/capture/sites/telegram-a';
+import { telegramK } from '../src/capture/sites/telegram-k';
+import { whatsapp } from '../src/capture/sites/whatsapp';
+import { createContentHandlers } from '../src/messaging/content-handlers';
+import { isChatContentScript } from '../src/messaging/router';
 import { KeyService } from '../src/keys/service';
 import { browserSessionStore } from '../src/keys/session';
 import { createUpkeep, type Upkeep } from '../src/keys/upkeep';
@@ -82,15 +93,64 @@ export default defineBackground(() => {
   browser.runtime.onConnect.addListener(popups.listener);
 
   const router = createRouter(
-    { page: { ...createPageHandlers({ keys, getSettings, updateSettings }), ...createDriveHandlers({ connection: drive, manager }) } },
+    {
+      page: { ...createPageHandlers({ keys, getSettings, updateSettings }), ...createDriveHandlers({ connection: drive, manager }) },
+      content: createContentHandlers({
+        keyReady: async () => (await keys.getKeyState()).status === 'ready',
+        captureImages: async () => (await getSettings()).captureImages,
+        openOptions: () => browser.runtime.openOptionsPage(),
+      }),
+    },
     {
       extensionId: browser.runtime.id,
       extensionOrigin: browser.runtime.getURL('/'),
+      chatOrigins: CHAT_ORIGINS,
       // Requests carry keys and passwords: log which command failed and why, never its payload.
       onInternalError: (type, error) => console.error(`ChatSeal: ${type} failed:`, errorName(error)),
     },
   );
   browser.runtime.onMessage.addListener(router.listener);
+
+  // --- capture: one session per 'capture' port from a chat page's content script; the backup goes
+  // to the outbox, its title to session memory. The keyboard shortcut asks the active tab to start.
+  const finalizers = { whatsapp, 'telegram-k': telegramK, 'telegram-a': telegramA, discord: discordAdapter } as const;
+  const outbox = new Outbox(() => openChatSealDb());
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== CAPTURE_PORT) return;
+    if (!isChatContentScript(port.sender ?? {}, browser.runtime.id, CHAT_ORIGINS)) return port.disconnect();
+    startCaptureSession(port, {
+      getKey: () => keys.getBackupKey(),
+      finalizer: (site) => {
+        const adapter = Object.hasOwn(finalizers, site) ? finalizers[site] : undefined;
+        return adapter ? (items, context) => adapter.finalize(items, context) : undefined;
+      },
+      save: async (backup) => {
+        const item = await outbox.add({
+          kind: 'backup',
+          blob: backup.blob,
+          sha256: backup.sha256,
+          keyId: backup.keyId,
+          createdAt: backup.createdAt,
+          complete: backup.complete,
+          messageCount: backup.messageCount,
+        });
+        await rememberTitle(item.id, backup.title);
+        resumeUploads('a capture');
+        return { destination: (await drive.isConnected()) ? 'uploading' : 'waiting-for-drive' };
+      },
+      appVersion: browser.runtime.getManifest().version,
+      // Codes only: errors here may carry chat content in their messages.
+      onError: (code) => console.error(`ChatSeal: capture failed: ${code}`),
+    });
+  });
+  browser.commands.onCommand.addListener((command) => {
+    if (command !== 'encrypted-export') return;
+    void browser.tabs.query({ active: true, currentWindow: true }).then(async ([tab]) => {
+      if (tab?.id === undefined) return;
+      // A tab without ChatSeal's content script (not a chat site) simply does not answer.
+      await browser.tabs.sendMessage(tab.id, { type: 'capture.start', payload: {} }).catch(() => undefined);
+    });
+  });
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'install') void browser.runtime.openOptionsPage();
   });

@@ -127,8 +127,62 @@ export interface PageToWorker {
   'outbox.cancel': { payload: { id: string }; result: OutboxView };
 }
 
-/** Capture traffic from content scripts on chat origins. Reserved: no chat site is supported yet. */
-export interface ContentToWorker {}
+// --- capture (content scripts on chat origins <-> worker; the data itself goes over the 'capture'
+// port, src/capture/protocol.ts) ---
+
+/** What a chat page's Encrypted export button needs to know before it starts. */
+export interface CaptureStatus {
+  /** A backup key is set up (otherwise the button opens the options page). */
+  keyReady: boolean;
+  /** The "Capture images" setting. */
+  captureImages: boolean;
+}
+
+/** Capture traffic from content scripts on chat origins (the router checks the sender). */
+export interface ContentToWorker {
+  'capture.status': { payload: Empty; result: CaptureStatus };
+  /** No key yet: the worker opens the options page (a content script cannot). */
+  'capture.openOptions': { payload: Empty; result: { ok: true } };
+}
+
+export type ContentPayload<K extends ContentRequestType> = ContentToWorker[K]['payload'];
+export type ContentResult<K extends ContentRequestType> = ContentToWorker[K]['result'];
+
+/** Why a start request did not start a capture. */
+export type CaptureStartResult =
+  | { started: true }
+  | { started: false; reason: 'busy' | 'no-chat' | 'no-key' | 'extension-reloaded' };
+
+/**
+ * "Check this chat": counts only, never content. `anchors` maps each anchor name of the site
+ * adapter to the form found (index into its forms) or -1.
+ */
+export interface CaptureProbe {
+  site: string;
+  siteName: string;
+  chatOpen: boolean;
+  anchors: Record<string, number>;
+  rowsMounted: number;
+  rowsParsed: number;
+  rowsPending: number;
+  rowsSkipped: number;
+  rowsBroken: number;
+  messagesParsed: number;
+  /** Messages whose row carries a full date (unix, datetime, written date or a dated title). */
+  timestampsResolved: number;
+  /** Messages whose row shows only a time of day (dated later from day separators). */
+  timestampsTimeOnly: number;
+  capturing: boolean;
+}
+
+/** Requests to a chat tab's content script (tabs.sendMessage from the worker or the popup). */
+export interface ToContentScript {
+  /** Starts an Encrypted export of the open chat (the keyboard shortcut, the popup). */
+  'capture.start': { payload: Empty; result: CaptureStartResult };
+  'capture.probe': { payload: Empty; result: CaptureProbe };
+}
+
+export type TabRequestType = keyof ToContentScript;
 
 // --- Popup -> the active tab's content script (capture entry points; cap-e2e with cap-core) ---
 // The popup sends these with tabs.sendMessage(activeTabId, { type, payload }) (no `tabs`

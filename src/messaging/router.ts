@@ -7,7 +7,9 @@
 import { CommandError } from './errors';
 import { assertJsonSafe, NotJsonError } from './json';
 import type {
-  ContentToWorker,
+  ContentPayload,
+  ContentRequestType,
+  ContentResult,
   PagePayload,
   PageRequestType,
   PageResult,
@@ -30,7 +32,9 @@ export type PageHandlers = {
 };
 
 type Handler = (payload: never, sender: MessageSenderLike) => unknown;
-export type ContentHandlers = { [K in keyof ContentToWorker]: Handler };
+export type ContentHandlers = {
+  [K in ContentRequestType]: (payload: ContentPayload<K>, sender: MessageSenderLike) => Promise<ContentResult<K>> | ContentResult<K>;
+};
 
 export interface RouterHandlers {
   page: Partial<PageHandlers>;

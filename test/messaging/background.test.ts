@@ -9,10 +9,14 @@ import type { ResponseMessage } from '../../src/messaging/protocol';
 import { DB_NAME, openChatSealDb } from '../../src/store/db';
 import { updateSettings } from '../../src/store/settings';
 
+/** The fake browser has no ports or commands: the tests catch the listeners background registers. */
+let connectListeners: ((port: unknown) => void)[] = [];
 beforeEach(() => {
   fakeBrowser.reset();
-  // WXT's fake browser has no ports; the worker only counts the popup's (src/drive/browser-deps.ts).
-  vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation(() => undefined);
+  // WXT's fake browser has no ports or commands: the tests keep the listeners background registers.
+  connectListeners = [];
+  vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation((fn) => void connectListeners.push(fn as (port: unknown) => void));
+  vi.spyOn(fakeBrowser.commands.onCommand, 'addListener').mockImplementation(() => undefined);
 });
 afterEach(async () => {
   vi.useRealTimers();
@@ -82,5 +86,21 @@ describe('background wiring', () => {
     await fakeBrowser.alarms.onAlarm.trigger({ name: PENDING_ALARM, scheduledTime: Date.now(), persistAcrossSessions: true });
     await vi.waitFor(async () => expect(await fakeBrowser.alarms.get(PENDING_ALARM)).toBeUndefined());
     expect(await badge()).toBe('');
+  });
+
+  it('takes capture ports only from chat pages', async () => {
+    background.main();
+    expect(connectListeners.length).toBeGreaterThanOrEqual(1);
+    const connect = (port: unknown) => connectListeners.forEach((l) => l(port));
+    const disconnect = vi.fn();
+    const stranger = { name: 'capture', sender: { id: fakeBrowser.runtime.id, url: 'https://evil.example/', tab: { id: 1 }, frameId: 0 }, disconnect, onMessage: { addListener: vi.fn() }, onDisconnect: { addListener: vi.fn() } };
+    connect(stranger);
+    expect(disconnect).toHaveBeenCalledTimes(1);
+    vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'ChatSeal', version: '0.1.0' });
+    const listened = vi.fn();
+    const chatPort = { name: 'capture', sender: { id: fakeBrowser.runtime.id, url: 'https://web.whatsapp.com/', tab: { id: 1 }, frameId: 0 }, disconnect: vi.fn(), postMessage: vi.fn(), onMessage: { addListener: listened }, onDisconnect: { addListener: vi.fn() } };
+    connect(chatPort);
+    expect(chatPort.disconnect).not.toHaveBeenCalled();
+    expect(listened).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,0 +1,210 @@
+// The content script's wiring, shared by every site: the Encrypted export button, the overlay, the
+// engine and the capture port, plus the handlers for requests from the worker and the popup
+// ('capture.start' for the keyboard shortcut and "Export this chat", 'capture.probe' for "Check
+// this chat"). Browser APIs come in through `deps`, so tests drive it with fakes.
+import type { CaptureProbe, CaptureStartResult, CaptureStatus } from '../messaging/protocol';
+import type { SiteAdapter } from './adapter';
+import { ButtonManager } from './button';
+import { CaptureChannel, CaptureRefusedError, type PortLike } from './channel';
+import { CaptureEngine, type EngineTiming } from './engine';
+import { CaptureOverlay, type StopWhy } from './overlay';
+
+export interface ControllerDeps {
+  doc: Document;
+  /** The adapter for the page as it is now (Telegram K and A share a host). */
+  adapter(): SiteAdapter | null;
+  connect(): PortLike;
+  status(): Promise<CaptureStatus>;
+  openOptions(): Promise<void>;
+  /** False once the extension was reloaded or updated under this page. */
+  extensionAlive(): boolean;
+  reload(): void;
+  url(): string;
+  timing?: Partial<EngineTiming>;
+}
+
+export class CaptureController {
+  private running: { engine: CaptureEngine | null; overlay: CaptureOverlay } | null = null;
+  private readonly buttons: ButtonManager;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.buttons = new ButtonManager(deps.doc, deps.adapter, () => void this.start());
+  }
+
+  installButton(): void {
+    this.buttons.start();
+  }
+
+  get capturing(): boolean {
+    return this.running !== null;
+  }
+
+  async start(): Promise<CaptureStartResult> {
+    if (this.running) return { started: false, reason: 'busy' };
+    const adapter = this.deps.adapter();
+    const chat = adapter?.openChat(this.deps.doc) ?? null;
+    if (!adapter || !chat) return { started: false, reason: 'no-chat' };
+    const overlay = this.makeOverlay(chat.scroller);
+    const slot: { engine: CaptureEngine | null; overlay: CaptureOverlay } = { engine: null, overlay };
+    this.running = slot;
+    let status: CaptureStatus;
+    try {
+      if (!this.deps.extensionAlive()) throw new Error('extension reloaded');
+      status = await this.deps.status();
+    } catch {
+      overlay.set({ kind: 'disconnected' });
+      this.running = null;
+      return { started: false, reason: 'extension-reloaded' };
+    }
+    if (!status.keyReady) {
+      overlay.remove();
+      this.running = null;
+      await this.deps.openOptions().catch(() => undefined);
+      return { started: false, reason: 'no-key' };
+    }
+    const sink = new LateSink();
+    const engine = new CaptureEngine(adapter, this.deps.doc, sink, {
+      captureImages: status.captureImages,
+      language: this.deps.doc.documentElement.lang || navigator.language,
+      ...(this.deps.timing ? { timing: this.deps.timing } : {}),
+    }, {
+      onProgress: (p) => {
+        if (overlay.current.kind === 'running' || overlay.current.kind === 'starting') overlay.set({ kind: 'running', messages: p.messages, oldestDay: p.oldestDay });
+      },
+      onPause: (reason) => {
+        const c = overlay.current;
+        const messages = c.kind === 'running' || c.kind === 'paused' ? c.messages : 0;
+        const oldestDay = c.kind === 'running' || c.kind === 'paused' ? c.oldestDay : null;
+        overlay.set({ kind: 'paused', reason, messages, oldestDay });
+      },
+      onResume: () => {
+        const c = overlay.current;
+        if (c.kind === 'paused') overlay.set({ kind: 'running', messages: c.messages, oldestDay: c.oldestDay });
+      },
+    });
+    slot.engine = engine;
+    void this.run(adapter, engine, sink, overlay);
+    return { started: true };
+  }
+
+  private async run(adapter: SiteAdapter, engine: CaptureEngine, sink: LateSink, overlay: CaptureOverlay): Promise<void> {
+    let channel: CaptureChannel | null = null;
+    let disconnected = false;
+    try {
+      channel = new CaptureChannel(this.deps.connect());
+      channel.onDisconnect(() => {
+        disconnected = true;
+        engine.cancel();
+      });
+      await channel.begin({
+        site: adapter.site,
+        chat: engine.conversation,
+        url: this.deps.url(),
+        startedAt: new Date().toISOString(),
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      });
+      sink.target = channel;
+      const outcome = await engine.run();
+      if (disconnected) throw new Error('disconnected');
+      if (outcome.kind === 'cancelled') {
+        channel.cancel();
+        overlay.set({ kind: 'cancelled' });
+        return;
+      }
+      overlay.set({ kind: 'saving', messages: outcome.messages });
+      const result = await channel.end({
+        stopReason: outcome.stopReason,
+        reachedStart: outcome.reachedStart,
+        problems: outcome.problems,
+        finishedAt: new Date().toISOString(),
+      });
+      if (result.t === 'failed') {
+        overlay.set({ kind: 'failed', code: result.reason });
+        return;
+      }
+      const why: StopWhy | null = outcome.reachedStart ? null : (outcome.problems[0]?.code ?? (outcome.stopReason === 'user-stopped' ? 'user-stopped' : null));
+      overlay.set({ kind: 'saved', size: result.size, destination: result.destination, complete: result.complete, oldestDay: outcome.oldestDay, why });
+    } catch (error) {
+      engine.cancel();
+      if (error instanceof CaptureRefusedError && error.reason === 'no-key') {
+        overlay.remove();
+        await this.deps.openOptions().catch(() => undefined);
+      } else if (disconnected || !this.deps.extensionAlive()) overlay.set({ kind: 'disconnected' });
+      else overlay.set({ kind: 'failed', code: error instanceof Error ? error.name : 'error' });
+      channel?.cancel();
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private makeOverlay(scroller: Element): CaptureOverlay {
+    const overlay: CaptureOverlay = new CaptureOverlay(this.deps.doc, () => this.deps.adapter()?.openChat(this.deps.doc)?.scroller ?? scroller, {
+      stop: () => this.running?.engine?.stop(),
+      cancel: () => this.running?.engine?.cancel(),
+      resume: () => this.running?.engine?.resume(),
+      reload: () => this.deps.reload(),
+      close: () => overlay.remove(),
+    });
+    return overlay;
+  }
+
+  /** "Check this chat": which anchors are there, how many rows read and how; counts only. */
+  probe(): CaptureProbe {
+    const adapter = this.deps.adapter();
+    const chat = adapter?.openChat(this.deps.doc) ?? null;
+    const report: CaptureProbe = {
+      site: adapter?.site ?? 'none',
+      siteName: adapter?.name ?? '',
+      chatOpen: chat !== null,
+      anchors: adapter ? adapter.probe(this.deps.doc) : {},
+      rowsMounted: 0,
+      rowsParsed: 0,
+      rowsPending: 0,
+      rowsSkipped: 0,
+      rowsBroken: 0,
+      messagesParsed: 0,
+      timestampsResolved: 0,
+      timestampsTimeOnly: 0,
+      capturing: this.capturing,
+    };
+    if (!chat) return report;
+    for (const row of chat.rows()) {
+      report.rowsMounted++;
+      let result;
+      try {
+        result = chat.parseRow(row);
+      } catch {
+        report.rowsBroken++;
+        continue;
+      }
+      if (result.type === 'skip') report.rowsSkipped++;
+      else if (result.type === 'pending') report.rowsPending++;
+      else if (result.type === 'broken') report.rowsBroken++;
+      else {
+        report.rowsParsed++;
+        if (result.item.type !== 'message') continue;
+        report.messagesParsed++;
+        const time = result.item.message.time;
+        if (time.unix !== undefined || time.datetime || time.prePlainText || time.title) report.timestampsResolved++;
+        else if (time.visibleTime) report.timestampsTimeOnly++;
+      }
+    }
+    return report;
+  }
+}
+
+/**
+ * The engine is built before the port is open (its conversation names the chat in 'begin');
+ * this sink forwards to the channel once it is.
+ */
+class LateSink {
+  target: CaptureChannel | null = null;
+  items(...args: Parameters<CaptureChannel['items']>) {
+    if (!this.target) throw new Error('the capture port is not open');
+    return this.target.items(...args);
+  }
+  media(...args: Parameters<CaptureChannel['media']>) {
+    if (!this.target) throw new Error('the capture port is not open');
+    return this.target.media(...args);
+  }
+}

@@ -1,0 +1,239 @@
+// The capture overlay: a small panel in a shadow root, anchored to the chat's message list (its
+// top-left corner, kept clear of the list's scroll bar), that says what the capture is doing and
+// offers Stop here, Cancel and Resume; afterwards what became of the backup. Text is announced
+// through an aria-live region; every control is a real button, so the keyboard reaches them.
+import { formatBytes, formatDate, t, tCount } from '../ui/i18n';
+import type { PauseReason } from './engine';
+import { MARK_SVG } from './mark';
+import type { CaptureProblem, SavedDestination } from './protocol';
+
+export const OVERLAY_ATTR = 'data-chatseal-overlay';
+
+/** Why a finished capture is incomplete, for the overlay's sentence. */
+export type StopWhy = CaptureProblem['code'] | 'user-stopped';
+
+export type OverlayState =
+  | { kind: 'starting' }
+  | { kind: 'running'; messages: number; oldestDay: string | null }
+  | { kind: 'paused'; reason: PauseReason; messages: number; oldestDay: string | null }
+  | { kind: 'saving'; messages: number }
+  | { kind: 'saved'; size: number; destination: SavedDestination; complete: boolean; oldestDay: string | null; why: StopWhy | null }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; code: string }
+  /** The extension was updated or reloaded: this page's script is cut off from it. */
+  | { kind: 'disconnected' };
+
+export interface OverlayActions {
+  stop(): void;
+  cancel(): void;
+  resume(): void;
+  reload(): void;
+  close(): void;
+}
+
+const STYLE = `
+:host { all: initial; }
+.panel {
+  position: fixed; z-index: 2147483000; box-sizing: border-box; max-width: 360px;
+  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1b1f24; background: #ffffff; border: 1px solid #c9d1da; border-radius: 10px;
+  box-shadow: 0 6px 24px rgba(0,0,0,.18); padding: 12px 14px;
+}
+.head { display: flex; align-items: center; gap: 8px; font-weight: 600; color: #0b5cad; margin-bottom: 6px; }
+.text { margin: 0 0 8px; }
+.note { margin: 0 0 8px; color: #4a5562; font-size: 13px; }
+progress { width: 100%; height: 6px; margin: 0 0 10px; accent-color: #0b5cad; }
+.actions { display: flex; flex-wrap: wrap; gap: 8px; }
+button {
+  font: inherit; font-size: 13px; cursor: pointer; border-radius: 6px; padding: 5px 12px;
+  border: 1px solid #0b5cad; background: #ffffff; color: #0b5cad;
+}
+button.primary { background: #0b5cad; color: #ffffff; }
+button:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+@media (prefers-color-scheme: dark) {
+  .panel { color: #e6edf3; background: #161b22; border-color: #30363d; }
+  .head { color: #9ccaff; }
+  .note { color: #a6b0bb; }
+  button { background: #161b22; color: #9ccaff; border-color: #9ccaff; }
+  button.primary { background: #9ccaff; color: #0d1117; }
+  button:focus-visible { outline-color: #9ccaff; }
+}
+`;
+
+export class CaptureOverlay {
+  readonly host: HTMLElement;
+  private readonly panel: HTMLElement;
+  private readonly live: HTMLElement;
+  private readonly note: HTMLElement;
+  private readonly progress: HTMLProgressElement;
+  private readonly actions: HTMLElement;
+  private state: OverlayState = { kind: 'starting' };
+  private readonly onResize = () => this.place();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly anchor: () => Element | null,
+    private readonly act: OverlayActions,
+  ) {
+    this.host = doc.createElement('div');
+    this.host.setAttribute(OVERLAY_ATTR, '');
+    const root = this.host.attachShadow({ mode: 'open' });
+    const style = doc.createElement('style');
+    style.textContent = STYLE;
+    this.panel = doc.createElement('div');
+    this.panel.className = 'panel';
+    this.panel.setAttribute('role', 'region');
+    this.panel.setAttribute('aria-label', t('captureOverlayLabel'));
+    const head = doc.createElement('div');
+    head.className = 'head';
+    head.innerHTML = MARK_SVG;
+    head.append(doc.createTextNode(t('captureButton')));
+    this.live = doc.createElement('p');
+    this.live.className = 'text';
+    this.live.setAttribute('role', 'status');
+    this.live.setAttribute('aria-live', 'polite');
+    this.note = doc.createElement('p');
+    this.note.className = 'note';
+    this.progress = doc.createElement('progress');
+    this.progress.setAttribute('aria-label', t('captureProgressLabel'));
+    this.actions = doc.createElement('div');
+    this.actions.className = 'actions';
+    this.panel.append(head, this.live, this.note, this.progress, this.actions);
+    root.append(style, this.panel);
+    doc.body.append(this.host);
+    doc.defaultView?.addEventListener('resize', this.onResize);
+    this.render();
+  }
+
+  get current(): OverlayState {
+    return this.state;
+  }
+
+  set(state: OverlayState): void {
+    const before = this.state.kind;
+    this.state = state;
+    this.render(before !== state.kind);
+  }
+
+  remove(): void {
+    this.doc.defaultView?.removeEventListener('resize', this.onResize);
+    this.host.remove();
+  }
+
+  /** Top-left of the message list, inset so the list's scroll bar stays free. */
+  private place(): void {
+    const rect = this.anchor()?.getBoundingClientRect();
+    const left = rect ? rect.left + 12 : 12;
+    const top = rect ? rect.top + 12 : 12;
+    const width = rect && rect.width > 0 ? Math.min(360, Math.max(220, rect.width - 48)) : 360;
+    this.panel.style.left = `${Math.round(left)}px`;
+    this.panel.style.top = `${Math.round(top)}px`;
+    this.panel.style.width = `${Math.round(width)}px`;
+  }
+
+  private render(rebuildActions = true): void {
+    this.place();
+    const s = this.state;
+    this.live.textContent = sentence(s);
+    const note = noteFor(s);
+    this.note.textContent = note;
+    this.note.hidden = note === '';
+    const busy = s.kind === 'starting' || s.kind === 'running' || s.kind === 'saving';
+    this.progress.hidden = !busy;
+    if (busy) this.progress.removeAttribute('value');
+    if (!rebuildActions) return;
+    const buttons: HTMLButtonElement[] = [];
+    const add = (label: string, action: () => void, primary = false) => {
+      const b = this.doc.createElement('button');
+      b.type = 'button';
+      b.textContent = label;
+      if (primary) b.className = 'primary';
+      b.addEventListener('click', action);
+      buttons.push(b);
+    };
+    switch (s.kind) {
+      case 'paused':
+        // A paused capture can still be stopped or cancelled.
+        add(t('captureResume'), () => this.act.resume(), true);
+        add(t('captureStopHere'), () => this.act.stop());
+        add(t('cancel'), () => this.act.cancel());
+        break;
+      case 'starting':
+      case 'running':
+        add(t('captureStopHere'), () => this.act.stop());
+        add(t('cancel'), () => this.act.cancel());
+        break;
+      case 'disconnected':
+        add(t('captureReload'), () => this.act.reload(), true);
+        add(t('captureClose'), () => this.act.close());
+        break;
+      case 'saved':
+      case 'cancelled':
+      case 'failed':
+        add(t('captureClose'), () => this.act.close());
+        break;
+      case 'saving':
+        break;
+    }
+    this.actions.replaceChildren(...buttons);
+    // Focus follows the capture to its next step, so a keyboard user is never left behind.
+    if (s.kind !== 'running' && buttons[0] && this.host.isConnected) buttons[0].focus();
+  }
+}
+
+function day(value: string | null): string | null {
+  return value === null ? null : formatDate(`${value}T12:00:00`);
+}
+
+function sentence(s: OverlayState): string {
+  switch (s.kind) {
+    case 'starting':
+      return t('captureStarting');
+    case 'running': {
+      const d = day(s.oldestDay);
+      return d ? tCount('captureProgressBack', s.messages, [d]) : tCount('captureProgress', s.messages);
+    }
+    case 'paused':
+      return s.reason === 'chat-switched' ? t('capturePausedSwitched') : t('capturePausedScrolled');
+    case 'saving':
+      return tCount('captureSaving', s.messages);
+    case 'saved': {
+      const size = formatBytes(s.size);
+      if (s.complete || s.why === null) return s.destination === 'uploading' ? t('captureSavedUploading', size) : t('captureSavedWaiting', size);
+      const d = day(s.oldestDay) ?? t('captureStartOfCapture');
+      return t('captureStoppedAt', [d, whyWords(s.why)]);
+    }
+    case 'cancelled':
+      return t('captureCancelled');
+    case 'failed':
+      return t('captureFailed', s.code);
+    case 'disconnected':
+      return t('captureDisconnected');
+  }
+}
+
+function noteFor(s: OverlayState): string {
+  if (s.kind !== 'saved' || s.complete || s.why === null) return '';
+  const size = formatBytes(s.size);
+  const where = s.destination === 'uploading' ? t('captureSavedUploading', size) : t('captureSavedWaiting', size);
+  return `${t('captureIncompleteNote')} ${where}`;
+}
+
+function whyWords(why: StopWhy): string {
+  switch (why) {
+    case 'user-stopped':
+      return t('captureWhyUser');
+    case 'history-unavailable':
+      return t('captureWhyUnavailable');
+    case 'history-stalled':
+      return t('captureWhyStalled');
+    case 'page-changed':
+      return t('captureWhyPageChanged');
+    case 'date-limit':
+      return t('captureWhyDate');
+    case 'rows-not-read':
+      return t('captureWhyRows');
+    case 'chat-closed':
+      return t('captureWhyClosed');
+  }
+}
