@@ -38,13 +38,20 @@ export function startCaptureInPage(adapters: readonly SiteAdapter[]): CaptureCon
     // Only ChatSeal itself (the worker, the popup) talks to this script; never another tab.
     if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
     const type = (message as { type?: unknown } | null)?.type as TabRequestType | undefined;
-    if (type === 'capture.probe') {
-      sendResponse({ ok: true, result: controller.probe() });
+    if (type === 'capture.status' || type === 'capture.probe') {
+      const result = type === 'capture.status' ? controller.status() : controller.probe();
+      // No adapter for this page (e.g. Telegram's start page): no answer, as for any other tab.
+      if (result === null) return undefined;
+      sendResponse({ ok: true, result });
       return true;
     }
     if (type === 'capture.start') {
       void controller.start().then(
-        (result) => sendResponse({ ok: true, result }),
+        (outcome) =>
+          sendResponse({
+            ok: true,
+            result: outcome.started ? { ok: true } : { ok: false, reason: outcome.reason === 'extension-reloaded' ? 'busy' : outcome.reason },
+          }),
         (error: unknown) => sendResponse({ ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : 'failed' } }),
       );
       return true;

@@ -2,7 +2,7 @@
 // engine and the capture port, plus the handlers for requests from the worker and the popup
 // ('capture.start' for the keyboard shortcut and "Export this chat", 'capture.probe' for "Check
 // this chat"). Browser APIs come in through `deps`, so tests drive it with fakes.
-import type { CaptureProbe, CaptureStartResult, CaptureStatus } from '../messaging/protocol';
+import type { CaptureStatus, ChatProbeReport, TabCaptureStatus } from '../messaging/protocol';
 import type { SiteAdapter } from './adapter';
 import { ButtonManager } from './button';
 import { CaptureChannel, CaptureRefusedError, type PortLike } from './channel';
@@ -23,6 +23,9 @@ export interface ControllerDeps {
   timing?: Partial<EngineTiming>;
 }
 
+/** What a start request came to (the content script maps it onto the popup's protocol). */
+export type StartOutcome = { started: true } | { started: false; reason: 'busy' | 'no-chat' | 'no-key' | 'extension-reloaded' };
+
 export class CaptureController {
   private running: { engine: CaptureEngine | null; overlay: CaptureOverlay } | null = null;
   private readonly buttons: ButtonManager;
@@ -39,7 +42,7 @@ export class CaptureController {
     return this.running !== null;
   }
 
-  async start(): Promise<CaptureStartResult> {
+  async start(): Promise<StartOutcome> {
     if (this.running) return { started: false, reason: 'busy' };
     const adapter = this.deps.adapter();
     const chat = adapter?.openChat(this.deps.doc) ?? null;
@@ -148,45 +151,54 @@ export class CaptureController {
     return overlay;
   }
 
-  /** "Check this chat": which anchors are there, how many rows read and how; counts only. */
-  probe(): CaptureProbe {
+  /** For the popup: which site this is and whether a chat is open. Sites are experimental until checked live. */
+  status(): TabCaptureStatus | null {
     const adapter = this.deps.adapter();
-    const chat = adapter?.openChat(this.deps.doc) ?? null;
-    const report: CaptureProbe = {
-      site: adapter?.site ?? 'none',
-      siteName: adapter?.name ?? '',
-      chatOpen: chat !== null,
-      anchors: adapter ? adapter.probe(this.deps.doc) : {},
-      rowsMounted: 0,
-      rowsParsed: 0,
-      rowsPending: 0,
-      rowsSkipped: 0,
-      rowsBroken: 0,
-      messagesParsed: 0,
-      timestampsResolved: 0,
-      timestampsTimeOnly: 0,
+    if (!adapter) return null;
+    return {
+      site: adapter.site,
+      siteName: adapter.name,
+      experimental: true,
+      chatOpen: adapter.openChat(this.deps.doc) !== null,
       capturing: this.capturing,
+    };
+  }
+
+  /** "Check this chat": which anchors are there, how many rows read and how; counts only. */
+  probe(): ChatProbeReport | null {
+    const adapter = this.deps.adapter();
+    if (!adapter) return null;
+    const chat = adapter.openChat(this.deps.doc);
+    const found = adapter.probe(this.deps.doc);
+    const report: ChatProbeReport = {
+      site: adapter.site,
+      siteName: adapter.name,
+      experimental: true,
+      chatOpen: chat !== null,
+      anchors: adapter.anchors.map((a) => ({ name: a.name, required: a.required, form: found[a.name] ?? -1, forms: a.forms.length })),
+      rows: { mounted: 0, messages: 0, days: 0, skipped: 0, pending: 0, broken: 0 },
+      timestamps: { resolved: 0, unresolved: 0 },
     };
     if (!chat) return report;
     for (const row of chat.rows()) {
-      report.rowsMounted++;
+      report.rows.mounted++;
       let result;
       try {
         result = chat.parseRow(row);
       } catch {
-        report.rowsBroken++;
+        report.rows.broken++;
         continue;
       }
-      if (result.type === 'skip') report.rowsSkipped++;
-      else if (result.type === 'pending') report.rowsPending++;
-      else if (result.type === 'broken') report.rowsBroken++;
+      if (result.type === 'skip') report.rows.skipped++;
+      else if (result.type === 'pending') report.rows.pending++;
+      else if (result.type === 'broken') report.rows.broken++;
+      else if (result.item.type === 'day') report.rows.days++;
       else {
-        report.rowsParsed++;
-        if (result.item.type !== 'message') continue;
-        report.messagesParsed++;
+        report.rows.messages++;
+        // A full date on the row itself; a bare time of day is dated later from day separators.
         const time = result.item.message.time;
-        if (time.unix !== undefined || time.datetime || time.prePlainText || time.title) report.timestampsResolved++;
-        else if (time.visibleTime) report.timestampsTimeOnly++;
+        if (time.unix !== undefined || time.datetime || time.prePlainText || time.title) report.timestamps.resolved++;
+        else report.timestamps.unresolved++;
       }
     }
     return report;

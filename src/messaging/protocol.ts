@@ -148,41 +148,6 @@ export interface ContentToWorker {
 export type ContentPayload<K extends ContentRequestType> = ContentToWorker[K]['payload'];
 export type ContentResult<K extends ContentRequestType> = ContentToWorker[K]['result'];
 
-/** Why a start request did not start a capture. */
-export type CaptureStartResult =
-  | { started: true }
-  | { started: false; reason: 'busy' | 'no-chat' | 'no-key' | 'extension-reloaded' };
-
-/**
- * "Check this chat": counts only, never content. `anchors` maps each anchor name of the site
- * adapter to the form found (index into its forms) or -1.
- */
-export interface CaptureProbe {
-  site: string;
-  siteName: string;
-  chatOpen: boolean;
-  anchors: Record<string, number>;
-  rowsMounted: number;
-  rowsParsed: number;
-  rowsPending: number;
-  rowsSkipped: number;
-  rowsBroken: number;
-  messagesParsed: number;
-  /** Messages whose row carries a full date (unix, datetime, written date or a dated title). */
-  timestampsResolved: number;
-  /** Messages whose row shows only a time of day (dated later from day separators). */
-  timestampsTimeOnly: number;
-  capturing: boolean;
-}
-
-/** Requests to a chat tab's content script (tabs.sendMessage from the worker or the popup). */
-export interface ToContentScript {
-  /** Starts an Encrypted export of the open chat (the keyboard shortcut, the popup). */
-  'capture.start': { payload: Empty; result: CaptureStartResult };
-  'capture.probe': { payload: Empty; result: CaptureProbe };
-}
-
-export type TabRequestType = keyof ToContentScript;
 
 // --- Popup -> the active tab's content script (capture entry points; cap-e2e with cap-core) ---
 // The popup sends these with tabs.sendMessage(activeTabId, { type, payload }) (no `tabs`

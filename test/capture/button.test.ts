@@ -85,11 +85,13 @@ describe('CaptureController', () => {
 
   it('reports counts only for "Check this chat"', () => {
     list = new FakeList(document, { total: 30, initial: 30, mode: 'hollow' });
-    const report = new CaptureController(deps()).probe();
-    expect(report).toMatchObject({ site: 'whatsapp', chatOpen: true, anchors: { 'message-id': 0 }, rowsMounted: 30, capturing: false });
-    expect(report.rowsParsed + report.rowsPending).toBe(30);
-    expect(report.timestampsResolved).toBe(report.messagesParsed);
+    const report = new CaptureController(deps()).probe()!;
+    expect(report).toMatchObject({ site: 'whatsapp', chatOpen: true, experimental: true, anchors: [{ name: 'message-id', required: true, form: 0, forms: 1 }] });
+    expect(report.rows.mounted).toBe(30);
+    expect(report.rows.messages + report.rows.pending).toBe(30);
+    expect(report.timestamps).toEqual({ resolved: report.rows.messages, unresolved: 0 });
     expect(JSON.stringify(report)).not.toContain('message 1');
+    expect(new CaptureController(deps()).status()).toEqual({ site: 'whatsapp', siteName: 'Fake', experimental: true, chatOpen: true, capturing: false });
   });
 
   it('says when no chat is open', async () => {
