@@ -5,7 +5,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { startCaptureSession } from '../src/backup/capture-session';
-import { Outbox } from '../src/backup/outbox';
 import { rememberTitle } from '../src/backup/titles';
 import { CAPTURE_PORT } from '../src/capture/protocol';
 import { CHAT_ORIGINS } from '../src/capture/origins';
@@ -114,7 +113,7 @@ export default defineBackground(() => {
   // --- capture: one session per 'capture' port from a chat page's content script; the backup goes
   // to the outbox, its title to session memory. The keyboard shortcut asks the active tab to start.
   const finalizers = { whatsapp, 'telegram-k': telegramK, 'telegram-a': telegramA, discord: discordAdapter } as const;
-  const outbox = new Outbox(() => openChatSealDb());
+  const outbox = new Outbox(db);
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== CAPTURE_PORT) return;
     if (!isChatContentScript(port.sender ?? {}, browser.runtime.id, CHAT_ORIGINS)) return port.disconnect();
