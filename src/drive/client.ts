@@ -78,6 +78,8 @@ export interface SendOptions {
    * as an 'auth' DriveError with `tokenRefreshed` (a chunk: ask Drive where it stands first).
    */
   resendAfterRefresh?: boolean;
+  /** No answer (headers) within this many ms: abort and fail as 'network' (a stalled connection). */
+  timeoutMs?: number;
   signal?: AbortSignal;
 }
 
@@ -144,10 +146,16 @@ export class DriveClient {
       const headers = new Headers(init.headers);
       headers.set('Authorization', `Bearer ${token}`);
       let response: Response;
+      const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+      const signals = [options.signal, timeout].filter((x): x is AbortSignal => x !== undefined);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
       try {
-        response = await this.fetchFn(url, { ...init, headers, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+        response = await this.fetchFn(url, { ...init, headers, ...(signal === undefined ? {} : { signal }) });
       } catch (error) {
         if (options.signal?.aborted === true) throw options.signal.reason;
+        if (timeout?.aborted === true) {
+          throw new DriveError('network', `${what} failed: no answer from Google Drive within ${Math.round((options.timeoutMs ?? 0) / 1000)} s`, { cause: error });
+        }
         throw networkError(what, error);
       }
       if (accept(response.status)) return response;

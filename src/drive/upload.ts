@@ -60,7 +60,15 @@ export interface UploadOptions {
   chunkSize?: ChunkSizeOptions;
   /** Lost sessions to start over after before giving up (default 3). */
   maxRestarts?: number;
+  /**
+   * A chunk without an answer for this long is abandoned as a network failure (then a status
+   * query, a smaller chunk). Chrome stops a worker whose fetch waits 30 s anyway; this bounds a
+   * stalled connection where nothing else would (Firefox's event page, Node).
+   */
+  chunkTimeoutMs?: number;
 }
+
+export const DEFAULT_CHUNK_TIMEOUT_MS = 60_000;
 
 export interface UploadResult {
   file: DriveFile;
@@ -131,7 +139,15 @@ export async function queryStatus(client: DriveClient, sessionUrl: string, total
  * Sends bytes [start, end) of `blob` to the session. A 401 refreshes the token and throws (an
  * 'auth' DriveError with `tokenRefreshed`) rather than sending the bytes again blind.
  */
-export async function sendChunk(client: DriveClient, sessionUrl: string, blob: Blob, start: number, end: number, signal?: AbortSignal): Promise<SessionState> {
+export async function sendChunk(
+  client: DriveClient,
+  sessionUrl: string,
+  blob: Blob,
+  start: number,
+  end: number,
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<SessionState> {
   const total = blob.size;
   const contentRange = end > start ? `bytes ${start}-${end - 1}/${total}` : `bytes */${total}`;
   const what = 'Uploading to Google Drive';
@@ -139,7 +155,13 @@ export async function sendChunk(client: DriveClient, sessionUrl: string, blob: B
     what,
     sessionUrl,
     { method: 'PUT', headers: { 'Content-Range': contentRange }, body: blob.slice(start, end) },
-    { accept: isSessionAnswer, onSession: true, resendAfterRefresh: false, ...(signal === undefined ? {} : { signal }) },
+    {
+      accept: isSessionAnswer,
+      onSession: true,
+      resendAfterRefresh: false,
+      ...(signal === undefined ? {} : { signal }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    },
   );
   return sessionState(response, total, what, signal);
 }
@@ -214,7 +236,7 @@ export async function uploadResumable(client: DriveClient, options: UploadOption
       stats.bytesSent += sent;
       let state: SessionState;
       try {
-        state = await sendChunk(client, sessionUrl, blob, offset, end, signal);
+        state = await sendChunk(client, sessionUrl, blob, offset, end, signal, options.chunkTimeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS);
       } catch (error) {
         if (error instanceof DriveError && (error.kind === 'network' || error.kind === 'server')) sizer.failed();
         if (error instanceof DriveError && error.tokenRefreshed === true && !tokenRefreshed) {

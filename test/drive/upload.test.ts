@@ -394,6 +394,28 @@ describe('uploadResumable', () => {
   });
 });
 
+describe('a stalled chunk', () => {
+  it('is abandoned after chunkTimeoutMs, followed by a status query and smaller chunks', async () => {
+    // 1 MiB/s: the first chunk (1 MiB) needs 1 s, more than the 700 ms allowed; 256 KiB need 250 ms.
+    drive.emu.admin.setNetwork({ bytesPerSecond: MiB });
+    const { client, sleeps } = testClient(drive);
+    const size = 2 * MiB + 5;
+    const r = run(size, { chunkSize: { targetMs: 300 }, chunkTimeoutMs: 700 });
+    const { stats } = await uploadResumable(client, r.options);
+    expect(sleeps.length).toBeGreaterThanOrEqual(1);
+    expect(stats.retries).toBe(sleeps.length);
+    expect(stats.statusQueries).toBe(sleeps.length);
+    const log = sessionLog();
+    // The first chunk was given up (no answer sent: the client went away); Drive kept part of it.
+    expect(log[0]).toMatchObject({ contentRange: `bytes 0-${MiB - 1}/${size}`, status: 0, cut: true });
+    expect(log[1]!.statusQuery).toBe(true);
+    const later = log.filter((e) => !e.statusQuery && e.status === 308);
+    expect(later.length).toBeGreaterThanOrEqual(2);
+    expect(later.every((e) => e.bytesReceived <= 512 * KiB)).toBe(true);
+    expectStoredOnce(r.bytes);
+  });
+});
+
 describe('chunk size', () => {
   /** A clock that moves as if the link carried `bytesPerSecond()` (chunks only). */
   function simulatedLink(bytesPerSecond: () => number): Pick<TestClientOptions, 'now' | 'beforeFetch'> {
