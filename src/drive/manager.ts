@@ -115,6 +115,13 @@ export interface OutboxView {
 export const FOLDER_NAME = 'ChatSeal Backups';
 const LAST_BACKUP_KEY = 'drive.lastBackup';
 const SENT_KEY_FILES = 'drive.sentKeyFiles';
+
+/** The SHA-256 of the key file and keyring last queued for an account's Drive. */
+interface SentKeyFiles {
+  email: string;
+  'key-file'?: string;
+  keyring?: string;
+}
 const KEEP_ALIVE_MS = 20_000;
 /** Waits between whole attempts after the client's own retries gave up: 1, 2, 4 … 30 minutes. */
 const RETRY_BASE_MS = 60_000;
@@ -222,8 +229,11 @@ export class UploadManager {
     const source = this.deps.keyFiles;
     const hash = this.deps.sha256Hex;
     if (!source || !hash) return;
-    if ((await this.deps.connection.state()).status !== 'connected') return;
-    const sent = (await this.deps.local.get<Record<string, string>>(SENT_KEY_FILES)) ?? {};
+    const state = await this.deps.connection.state();
+    if (state.status !== 'connected') return;
+    // Per account: connecting another account's Drive needs the key file there too.
+    const saved = await this.deps.local.get<SentKeyFiles>(SENT_KEY_FILES);
+    const sent: SentKeyFiles = saved?.email === state.email ? saved : { email: state.email };
     let added = false;
     for (const kind of ['key-file', 'keyring'] as const) {
       const file = kind === 'key-file' ? await source.keyFile() : await source.keyring();

@@ -382,5 +382,10 @@ describe('UploadManager', () => {
     const kinds = drive.d.files.map((f) => f.appProperties?.chatsealKind).sort();
     expect(kinds).toEqual(['key-file', 'keyring']);
     expect(drive.d.removed).toHaveLength(1);
+    // Another account's Drive gets both again.
+    env.state = { status: 'connected', email: 'work@example.org', connectedAt: '2026-03-06T10:00:00.000Z' };
+    await manager.syncKeyFiles();
+    await manager.idle();
+    expect(drive.d.calls).toHaveLength(5);
   });
 });
