@@ -129,13 +129,23 @@ describe('download, get, remove, about', () => {
     const { client } = testClient(drive);
     const bytes = patternBytes(300_000, 7);
     const id = await putFile(client, 'x.age', bytes);
-    expect(await client.downloadBytes(id)).toEqual(bytes);
+    expect(Buffer.from(await client.downloadBytes(id)).equals(Buffer.from(bytes))).toBe(true);
     expect(await client.downloadBytes(id, { start: 100, end: 199 })).toEqual(bytes.subarray(100, 200));
     expect(await client.downloadBytes(id, { start: 299_990 })).toEqual(bytes.subarray(299_990));
     const response = await client.download(id, { start: 0, end: 9 });
     expect(response.status).toBe(206);
     expect(response.headers.get('Content-Range')).toBe('bytes 0-9/300000');
     await response.body?.cancel();
+  });
+
+  it('downloads again when the connection drops mid-file', async () => {
+    const { client, sleeps } = testClient(drive);
+    const bytes = patternBytes(200_000, 9);
+    const id = await putFile(client, 'z.age', bytes);
+    drive.emu.admin.addFault({ match: { method: 'GET', pathPrefix: `/drive/v3/files/${id}` }, action: { cutAfterBytes: 50_000 } });
+    expect(Buffer.from(await client.downloadBytes(id)).equals(Buffer.from(bytes))).toBe(true);
+    expect(sleeps.length).toBeGreaterThanOrEqual(1);
+    expect(drive.emu.admin.log().filter((e) => e.method === 'GET' && e.cut)).toHaveLength(1);
   });
 
   it('reads a file’s details, and deletes it for good', async () => {
