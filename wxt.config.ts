@@ -1,7 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { stripManifestKey } from './tools/manifest-key.mjs';
 
 // The public half of an RSA key pair (the private half was discarded: nothing is signed with it).
 // Chromium derives an unpacked extension's id from it, so every unpacked or development build has
@@ -51,10 +50,7 @@ export default defineConfig({
   hooks: {
     // Store packages must not carry `key`: drop it from the built manifest just before zipping.
     'zip:extension:start': async (wxt) => {
-      const file = join(wxt.config.outDir, 'manifest.json');
-      const manifest = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-      delete manifest.key;
-      await writeFile(file, JSON.stringify(manifest));
+      await stripManifestKey(wxt.config.outDir);
     },
   },
 });

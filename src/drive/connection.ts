@@ -86,6 +86,7 @@ const LAST_EMAIL_KEY = 'drive.lastEmail';
 export class DriveConnection {
   private readonly now: () => number;
   private renewing: Promise<string> | undefined;
+  private connecting: Promise<ConnectResult> | undefined;
   private readonly apiBase: string;
 
   constructor(private readonly deps: ConnectionDeps) {
@@ -121,7 +122,15 @@ export class DriveConnection {
    * Interactive sign-in (the user clicked Connect). Resolves once the account is known: connected,
    * or `confirm-account` when it is not the account used before.
    */
-  async connect(): Promise<ConnectResult> {
+  connect(): Promise<ConnectResult> {
+    // A second click (e.g. from a popup reopened while Google's window is up) joins the first.
+    this.connecting ??= this.connectOnce().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<ConnectResult> {
     if (!this.hasClientId) return { ok: false, reason: 'no-client-id', detail: 'This build has no Google OAuth client id.' };
     const last = (await this.deps.local.get<AccountRecord>(ACCOUNT_KEY))?.email ?? (await this.deps.local.get<string>(LAST_EMAIL_KEY));
     let token: AuthToken;

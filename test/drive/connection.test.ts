@@ -115,6 +115,13 @@ describe('DriveConnection', () => {
     expect(changes()).toBeGreaterThan(0);
   });
 
+  it('a second Connect while the sign-in window is open joins the first instead of opening another', async () => {
+    const { conn, g } = setup();
+    const [a, b] = await Promise.all([conn.connect(), conn.connect()]);
+    expect(a).toEqual(b);
+    expect(g.flows).toHaveLength(1);
+  });
+
   it('refuses a redirect whose state is not the one it sent', async () => {
     const { conn, g } = setup();
     g.tamperState = true;

@@ -1,0 +1,2 @@
+/** Removes `key` from <outDir>/manifest.json; true when there was one. */
+export function stripManifestKey(outDir: string): Promise<boolean>;
