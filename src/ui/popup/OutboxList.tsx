@@ -68,7 +68,8 @@ function OutboxRow(props: { item: OutboxItemView; onAct: (type: Action) => void;
   const [confirmCancel, setConfirmCancel] = useState(false);
   const name = itemName(item);
   const percent = item.size > 0 ? Math.floor((item.progress.confirmed / item.size) * 100) : 0;
-  const canRetry = item.state === 'failed' || (item.state === 'waiting' && item.reason !== undefined);
+  // Waiting for a connection is solved by connecting (above), not by Retry.
+  const canRetry = item.state === 'failed' || (item.state === 'waiting' && (item.reason === 'offline' || item.reason === 'drive-busy'));
   return (
     <li class="outbox-item" data-testid="outbox-item" data-state={item.state} data-file-name={item.fileName} aria-label={name}>
       <p class="outbox-title">

@@ -66,6 +66,20 @@ describe('popup: upload queue', () => {
     expect(row.getAttribute('aria-label')).toMatch(/^Backup of .*2026/u);
   });
 
+  it('waiting for a connection says so and offers no Retry; waiting after network trouble offers Retry and when it tries again', async () => {
+    fake.outbox = {
+      items: [item({ id: 'a', reason: 'not-connected', title: 'A' }), item({ id: 'b', reason: 'offline', retryAt: '2026-03-05T10:01:00.000Z', title: 'B' })],
+      lastBackup: null,
+    };
+    render(<PopupApp />);
+    const a = await screen.findByRole('listitem', { name: 'A' });
+    expect(within(a).getByTestId('outbox-reason').textContent).toBe('Kept on this computer until Google Drive is connected.');
+    expect(within(a).queryByRole('button', { name: 'Retry' })).toBeNull();
+    const b = screen.getByRole('listitem', { name: 'B' });
+    expect(within(b).getByTestId('outbox-reason').textContent).toMatch(/^Google Drive could not be reached\. .* Trying again at .*2026/u);
+    expect(within(b).getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
+
   it('a full Drive: says what happened, that the backup is safe and what to do, and Retry asks the worker', async () => {
     fake.outbox = { items: [item({ state: 'failed', reason: 'quota', progress: { confirmed: 4_000_000 } })], lastBackup: null };
     fake.on('outbox.retry', () => ({ items: [item({ state: 'uploading', progress: { confirmed: 4_000_000 } })], lastBackup: null }));
