@@ -97,6 +97,7 @@ export default defineBackground(() => {
       content: createContentHandlers({
         keyReady: async () => (await keys.getKeyState()).status === 'ready',
         captureImages: async () => (await getSettings()).captureImages,
+        historySince: async () => (await getSettings()).historySince,
         openOptions: () => browser.runtime.openOptionsPage(),
       }),
     },

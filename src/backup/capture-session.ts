@@ -278,7 +278,8 @@ export class CaptureSession {
 
   private buildExport(begun: Begun, end: Extract<PageToWorkerPort, { t: 'end' }>): ChatExport {
     const items = this.sequence.toArray().map((item) => this.withMedia(item));
-    const finalized = begun.finalize(items, { timeZone: begun.timeZone, reachedStart: end.reachedStart === true });
+    // capturedAt dates "Today", "Yesterday" and weekday separators (WhatsApp) from when the capture began.
+    const finalized = begun.finalize(items, { timeZone: begun.timeZone, reachedStart: end.reachedStart === true, capturedAt: begun.startedAt });
     const problems = Array.isArray(end.problems) ? end.problems : [];
     const warnings: Warning[] = [...finalized.warnings, ...problems.map((p) => warningFor(p, finalized.messages))];
     const failedMedia = [...this.media.values()].filter((m) => !m.ok).length;
@@ -424,8 +425,9 @@ function warningFor(problem: CaptureProblem, messages: readonly Message[]): Warn
       return { code: 'history-stalled', message: `Older messages stopped loading (the network may be slow); ${at}` };
     case 'history-unavailable':
       return { code: 'history-unavailable', message: `The chat app would not load older messages ("${String(problem.text).slice(0, 200)}"); ${at}` };
-    case 'date-limit':
-      return { code: 'date-limit', message: `Stopped at the chosen date (${String(problem.before)}); ${at}` };
+    case 'history-range':
+      // Complete for the range the user chose, but not the whole chat: reachedStart stays false.
+      return { code: 'history-range', message: `Only messages since ${dayWords(String(problem.since))} were asked for; ${at}` };
     case 'rows-not-read':
       return { code: 'rows-not-read', message: `${problem.count} messages on the page could not be read`, count: problem.count };
     case 'chat-closed':

@@ -6,7 +6,7 @@ import type { CaptureStatus, ChatProbeReport, TabCaptureStatus } from '../messag
 import type { SiteAdapter } from './adapter';
 import { ButtonManager } from './button';
 import { CaptureChannel, CaptureRefusedError, type PortLike } from './channel';
-import { CaptureEngine, type EngineTiming } from './engine';
+import { CaptureEngine, type CaptureOutcome, type EngineTiming } from './engine';
 import { CaptureOverlay, type StopWhy } from './overlay';
 
 export interface ControllerDeps {
@@ -26,8 +26,15 @@ export interface ControllerDeps {
 /** What a start request came to (the content script maps it onto the popup's protocol). */
 export type StartOutcome = { started: true } | { started: false; reason: 'busy' | 'no-chat' | 'no-key' | 'extension-reloaded' };
 
+/** The capture in this page; Stop here or Cancel pressed before the engine exists waits in `early`. */
+interface Running {
+  engine: CaptureEngine | null;
+  overlay: CaptureOverlay;
+  early: 'stop' | 'cancel' | null;
+}
+
 export class CaptureController {
-  private running: { engine: CaptureEngine | null; overlay: CaptureOverlay } | null = null;
+  private running: Running | null = null;
   private readonly buttons: ButtonManager;
 
   constructor(private readonly deps: ControllerDeps) {
@@ -48,7 +55,7 @@ export class CaptureController {
     const chat = adapter?.openChat(this.deps.doc) ?? null;
     if (!adapter || !chat) return { started: false, reason: 'no-chat' };
     const overlay = this.makeOverlay(chat.scroller);
-    const slot: { engine: CaptureEngine | null; overlay: CaptureOverlay } = { engine: null, overlay };
+    const slot: Running = { engine: null, overlay, early: null };
     this.running = slot;
     let status: CaptureStatus;
     try {
@@ -68,6 +75,7 @@ export class CaptureController {
     const sink = new LateSink();
     const engine = new CaptureEngine(adapter, this.deps.doc, sink, {
       captureImages: status.captureImages,
+      ...(status.historySince ? { stopBefore: status.historySince } : {}),
       language: this.deps.doc.documentElement.lang || navigator.language,
       ...(this.deps.timing ? { timing: this.deps.timing } : {}),
     }, {
@@ -86,6 +94,8 @@ export class CaptureController {
       },
     });
     slot.engine = engine;
+    if (slot.early === 'cancel') engine.cancel();
+    else if (slot.early === 'stop') engine.stop();
     void this.run(adapter, engine, sink, overlay);
     return { started: true };
   }
@@ -125,8 +135,16 @@ export class CaptureController {
         overlay.set({ kind: 'failed', code: result.reason });
         return;
       }
-      const why: StopWhy | null = outcome.reachedStart ? null : (outcome.problems[0]?.code ?? (outcome.stopReason === 'user-stopped' ? 'user-stopped' : null));
-      overlay.set({ kind: 'saved', size: result.size, destination: result.destination, complete: result.complete, oldestDay: outcome.oldestDay, why });
+      const range = outcome.problems.find((p) => p.code === 'history-range');
+      overlay.set({
+        kind: 'saved',
+        size: result.size,
+        destination: result.destination,
+        complete: result.complete,
+        oldestDay: outcome.oldestDay,
+        why: whyStopped(outcome),
+        ...(range ? { since: range.since } : {}),
+      });
     } catch (error) {
       engine.cancel();
       if (error instanceof CaptureRefusedError && error.reason === 'no-key') {
@@ -142,13 +160,21 @@ export class CaptureController {
 
   private makeOverlay(scroller: Element): CaptureOverlay {
     const overlay: CaptureOverlay = new CaptureOverlay(this.deps.doc, () => this.deps.adapter()?.openChat(this.deps.doc)?.scroller ?? scroller, {
-      stop: () => this.running?.engine?.stop(),
-      cancel: () => this.running?.engine?.cancel(),
+      stop: () => this.request('stop'),
+      cancel: () => this.request('cancel'),
       resume: () => this.running?.engine?.resume(),
       reload: () => this.deps.reload(),
       close: () => overlay.remove(),
     });
     return overlay;
+  }
+
+  /** Stop here / Cancel: to the engine, or kept until it exists (the worker is still answering). */
+  private request(action: 'stop' | 'cancel'): void {
+    const slot = this.running;
+    if (!slot) return;
+    if (slot.engine) slot.engine[action]();
+    else if (slot.early !== 'cancel') slot.early = action;
   }
 
   /** For the popup: which site this is and whether a chat is open. Sites are experimental until checked live. */
@@ -203,6 +229,18 @@ export class CaptureController {
     }
     return report;
   }
+}
+
+/**
+ * Why a finished capture did not reach the start, for the overlay: what went wrong wins over the
+ * chosen history range (rows not read inside the range make it short of what the user asked for).
+ */
+export function whyStopped(outcome: Extract<CaptureOutcome, { kind: 'finished' }>): StopWhy | null {
+  if (outcome.reachedStart) return null;
+  const other = outcome.problems.find((p) => p.code !== 'history-range');
+  if (other) return other.code;
+  if (outcome.problems.length > 0) return 'history-range';
+  return outcome.stopReason === 'user-stopped' ? 'user-stopped' : null;
 }
 
 /**

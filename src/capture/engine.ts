@@ -55,7 +55,11 @@ export const DEFAULT_TIMING: EngineTiming = {
 
 export interface EngineOptions {
   captureImages: boolean;
-  /** YYYY-MM-DD: stop once the history reached is older than this day. */
+  /**
+   * YYYY-MM-DD, the "History range" setting: capture only the messages since this day. The capture
+   * stops once it has read a row older than the day (that last batch is kept: never a gap), as
+   * 'user-stopped' with the problem 'history-range' and reachedStart false.
+   */
   stopBefore?: string;
   timing?: Partial<EngineTiming>;
   fetchMedia?: MediaFetcher;
@@ -235,8 +239,11 @@ export class CaptureEngine {
         if (filled === 'interrupted') continue;
         if (filled !== 'done') return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: filled } };
       }
-      if (this.options.stopBefore && this.oldestDay !== null && this.oldestDay < this.options.stopBefore) {
-        return { stopReason: 'user-stopped', reachedStart: false, problem: { code: 'date-limit', before: this.options.stopBefore } };
+      const since = this.pastRange();
+      if (since !== null) {
+        // Past the chosen day but also at the very start: the whole chat is there, which is truer.
+        if (this.chat.atStart() && !this.chat.loading()) return { stopReason: 'reached-start', reachedStart: true };
+        return { stopReason: 'user-stopped', reachedStart: false, problem: { code: 'history-range', since } };
       }
       const unavailable = this.chat.historyUnavailable();
       if (unavailable !== null) {
@@ -288,6 +295,12 @@ export class CaptureEngine {
     if (result === 'ok') return 'ok'; // the start, a gate or the end notice showed up: the loop decides
     if (!sawLoading) this.nudge();
     return 'timeout';
+  }
+
+  /** The chosen first day, once rows older than it were read; else null. */
+  private pastRange(): string | null {
+    const since = this.options.stopBefore;
+    return since && this.oldestDay !== null && this.oldestDay < since ? since : null;
   }
 
   private batchTimeout(): number {

@@ -17,7 +17,16 @@ export type OverlayState =
   | { kind: 'running'; messages: number; oldestDay: string | null }
   | { kind: 'paused'; reason: PauseReason; messages: number; oldestDay: string | null }
   | { kind: 'saving'; messages: number }
-  | { kind: 'saved'; size: number; destination: SavedDestination; complete: boolean; oldestDay: string | null; why: StopWhy | null }
+  | {
+      kind: 'saved';
+      size: number;
+      destination: SavedDestination;
+      complete: boolean;
+      oldestDay: string | null;
+      why: StopWhy | null;
+      /** The first day of the chosen history range (YYYY-MM-DD), when the capture stopped there. */
+      since?: string;
+    }
   | { kind: 'cancelled' }
   | { kind: 'failed'; code: string }
   /** The extension was updated or reloaded: this page's script is cut off from it. */
@@ -200,6 +209,8 @@ function sentence(s: OverlayState): string {
     case 'saved': {
       const size = formatBytes(s.size);
       if (s.complete || s.why === null) return s.destination === 'uploading' ? t('captureSavedUploading', size) : t('captureSavedWaiting', size);
+      // Everything the user asked for is there: say where it stopped, not that something is missing.
+      if (s.why === 'history-range') return t('captureStoppedAtRange', day(s.since ?? null) ?? day(s.oldestDay) ?? t('captureStartOfCapture'));
       const d = day(s.oldestDay) ?? t('captureStartOfCapture');
       return t('captureStoppedAt', [d, whyWords(s.why)]);
     }
@@ -216,6 +227,7 @@ function noteFor(s: OverlayState): string {
   if (s.kind !== 'saved' || s.complete || s.why === null) return '';
   const size = formatBytes(s.size);
   const where = s.destination === 'uploading' ? t('captureSavedUploading', size) : t('captureSavedWaiting', size);
+  if (s.why === 'history-range') return where;
   return `${t('captureIncompleteNote')} ${where}`;
 }
 
@@ -229,7 +241,7 @@ function whyWords(why: StopWhy): string {
       return t('captureWhyStalled');
     case 'page-changed':
       return t('captureWhyPageChanged');
-    case 'date-limit':
+    case 'history-range':
       return t('captureWhyDate');
     case 'rows-not-read':
       return t('captureWhyRows');

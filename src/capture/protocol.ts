@@ -39,7 +39,8 @@ export type CaptureProblem =
   | { code: 'page-changed'; anchor: string }
   | { code: 'history-stalled' }
   | { code: 'history-unavailable'; text: string }
-  | { code: 'date-limit'; before: string }
+  /** The history range the user chose ("only messages since <since>", YYYY-MM-DD) was reached. */
+  | { code: 'history-range'; since: string }
   | { code: 'rows-not-read'; count: number }
   | { code: 'chat-closed' };
 

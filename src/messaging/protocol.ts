@@ -136,6 +136,8 @@ export interface CaptureStatus {
   keyReady: boolean;
   /** The "Capture images" setting. */
   captureImages: boolean;
+  /** The "History range" setting: null for all history, else YYYY-MM-DD (only messages since). */
+  historySince: string | null;
 }
 
 /** Capture traffic from content scripts on chat origins (the router checks the sender). */

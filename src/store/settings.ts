@@ -12,6 +12,11 @@ export interface Settings {
   /** Type for new keys (Advanced): post-quantum hybrid by default, classic for age < 1.3. */
   newKeyType: KeyType;
   captureImages: boolean;
+  /**
+   * History range of a capture: null for all history, or YYYY-MM-DD to capture only the messages
+   * since that day (the capture stops once it has read back past it).
+   */
+  historySince: string | null;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -20,6 +25,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   unlockTimeoutMinutes: 15,
   newKeyType: 'pq',
   captureImages: true,
+  historySince: null,
 });
 
 const PREFIX = 'settings.';
@@ -31,7 +37,18 @@ const VALID: { [K in keyof Settings]: (v: unknown) => v is Settings[K] } = {
   unlockTimeoutMinutes: (v): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 24 * 60,
   newKeyType: (v): v is KeyType => (KEY_TYPES as readonly unknown[]).includes(v),
   captureImages: (v): v is boolean => typeof v === 'boolean',
+  historySince: (v): v is string | null => v === null || isCalendarDay(v),
 };
+
+/** A real calendar day written YYYY-MM-DD (what a date input gives). */
+export function isCalendarDay(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1970 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
 
 export class InvalidSettingError extends Error {
   override readonly name = 'InvalidSettingError';

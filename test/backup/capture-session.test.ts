@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../src/age/gate';
 import { CaptureSession, gzipExport, type CapturedBackup, type CaptureSessionDeps, type Finalizer } from '../../src/backup/capture-session';
 import { openBackup } from '../../src/backup/reader';
-import type { CapturedItem } from '../../src/capture/adapter';
+import type { CapturedItem, FinalizeContext } from '../../src/capture/adapter';
 import { CaptureChannel, CaptureRefusedError, ChannelClosedError, type PortLike } from '../../src/capture/channel';
 import { PORT_LIMITS, type ItemOp } from '../../src/capture/protocol';
 import type { ChatExport, Message } from '../../src/export/types';
@@ -188,6 +188,33 @@ describe('capture port and worker session', () => {
     const { doc } = await readBackup(saved[0]!.blob);
     expect(doc.capture.warnings).toEqual([{ code: 'page-changed', message: 'This page changed; capture stopped at 14 Nov 2023' }]);
     expect(doc.capture).toMatchObject({ stopReason: 'error', reachedStart: false });
+  });
+
+  it('a capture stopped at the chosen history range is user-stopped, not the start, with a history-range warning', async () => {
+    const contexts: FinalizeContext[] = [];
+    const { deps: d, saved } = await deps({
+      finalizer: () => (items, context) => {
+        contexts.push(context);
+        return finalize(items, context);
+      },
+    });
+    const { channel } = await open(d);
+    await channel.begin(BEGIN);
+    await channel.items([{ op: 'insert', place: { at: 'end' }, items: [msg(0), msg(1)] }]);
+    const result = await channel.end({
+      stopReason: 'user-stopped',
+      reachedStart: false,
+      problems: [{ code: 'history-range', since: '2023-11-15' }],
+      finishedAt: '2026-11-26T10:01:00.000Z',
+    });
+    expect(result).toMatchObject({ t: 'saved', complete: false });
+    const { doc } = await readBackup(saved[0]!.blob);
+    expect(doc.capture).toMatchObject({ stopReason: 'user-stopped', reachedStart: false });
+    expect(doc.capture.warnings).toEqual([
+      { code: 'history-range', message: 'Only messages since 15 Nov 2023 were asked for; capture stopped at 14 Nov 2023' },
+    ]);
+    // Finalize dates "Today"/"Yesterday" separators from when the capture began.
+    expect(contexts).toEqual([{ timeZone: 'Europe/Berlin', reachedStart: false, capturedAt: BEGIN.startedAt }]);
   });
 
   it('Cancel keeps nothing: the writer is aborted and save is never called', async () => {

@@ -226,16 +226,38 @@ describe('CaptureEngine', () => {
     expect(await engine.run()).toEqual({ kind: 'cancelled' });
   });
 
-  it('stops at a chosen date', async () => {
+  it('stops at the chosen history range: every message since the day, never claiming the start', async () => {
     // 400 messages an hour apart: about 16 days.
-    const { list, sink, engine } = setup({ total: 400 });
+    list = new FakeList(document, { total: 400 });
     const cut = new Date(list.messages[200]!.unix * 1000);
-    const day = `${cut.getFullYear()}-${String(cut.getMonth() + 1).padStart(2, '0')}-${String(cut.getDate()).padStart(2, '0')}`;
-    (engine as unknown as { options: EngineOptions }).options.stopBefore = day;
+    const day = localDay(cut);
+    const sink = new RecordingSink();
+    const engine = new CaptureEngine(fakeAdapter(() => list), document, sink, { captureImages: true, timing: FAST, stopBefore: day });
     const outcome = await engine.run();
-    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'user-stopped', reachedStart: false, problems: [{ code: 'date-limit', before: day }] });
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'user-stopped', reachedStart: false, problems: [{ code: 'history-range', since: day }] });
     expect(sink.sequence.size).toBeLessThan(400);
-    expect(sink.sequence.size).toBeGreaterThanOrEqual(200);
+    // Every message of the chosen day and after is there, in order; older ones only from the last batch.
+    const since = list.messages.filter((m) => localDay(new Date(m.unix * 1000)) >= day).map((m) => `k:${m.id}`);
+    const keys = sink.keys();
+    expect(keys.slice(keys.length - since.length)).toEqual(since);
+    expect(keys.length - since.length).toBeLessThanOrEqual(30 + 40);
+  });
+
+  it('a history range older than the whole chat captures it all, as reaching the start', async () => {
+    list = new FakeList(document, { total: 150 });
+    const sink = new RecordingSink();
+    const engine = new CaptureEngine(fakeAdapter(() => list), document, sink, { captureImages: true, timing: FAST, stopBefore: '2001-01-01' });
+    expect(await engine.run()).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true, problems: [] });
+    expect(sink.keys()).toEqual(list.groundTruth());
+  });
+
+  it('a chosen day crossed only at the very start still counts as the start', async () => {
+    // The oldest message is on its own day, before the chosen one: it is read with the start.
+    list = new FakeList(document, { total: 60, initial: 60 });
+    const day = localDay(new Date((list.messages[0]!.unix + 86_400) * 1000));
+    const sink = new RecordingSink();
+    const engine = new CaptureEngine(fakeAdapter(() => list), document, sink, { captureImages: true, timing: FAST, stopBefore: day });
+    expect(await engine.run()).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true, problems: [] });
   });
 
   it('puts the user back at the row they were reading', async () => {
@@ -304,4 +326,8 @@ async function waitUntil(check: () => boolean, timeoutMs = 5000) {
     if (performance.now() - start > timeoutMs) throw new Error('timed out waiting');
     await sleep(5);
   }
+}
+
+function localDay(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }

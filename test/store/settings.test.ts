@@ -20,6 +20,7 @@ describe('settings', () => {
       unlockTimeoutMinutes: 15,
       newKeyType: 'pq',
       captureImages: true,
+      historySince: null,
     });
     expect(DEFAULT_SETTINGS.newKeyType).toBe('pq');
   });
@@ -48,10 +49,22 @@ describe('settings', () => {
     ['newKeyType', 'rsa'],
     ['reminderEnabled', 'yes'],
     ['captureImages', null],
+    ['historySince', '2024-02-30'],
+    ['historySince', '12/03/2024'],
+    ['historySince', ''],
+    ['historySince', 20240312],
     ['somethingElse', true],
   ])('refuses %s = %j and writes nothing', async (name, value) => {
     await expect(updateSettings({ captureImages: false, [name]: value } as never)).rejects.toThrow(InvalidSettingError);
     expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+  });
+
+  it('history range: all history (null) or since a calendar day', async () => {
+    expect((await updateSettings({ historySince: '2024-03-12' })).historySince).toBe('2024-03-12');
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({ 'settings.historySince': '2024-03-12' });
+    expect((await updateSettings({ historySince: null })).historySince).toBeNull();
+    await fakeBrowser.storage.local.set({ 'settings.historySince': '2024-13-01' });
+    expect((await getSettings()).historySince).toBeNull();
   });
 
   it('an invalid stored value reads as the default', async () => {

@@ -14,6 +14,7 @@ export const DEFAULT_TEST_SETTINGS: Settings = {
   unlockTimeoutMinutes: 15,
   newKeyType: 'pq',
   captureImages: true,
+  historySince: null,
 };
 
 export function pendingKey(keyType: 'pq' | 'classic' = 'pq'): PendingKeyView {

@@ -4,6 +4,7 @@ import type { KeySecret, KeyStateView, Settings } from '../../messaging/protocol
 import { formatKeyId, Step } from '../components';
 import { formatDate, formatDateTime, t } from '../i18n';
 import { AdvancedSettings } from './AdvancedSettings';
+import { CaptureSettings } from './CaptureSettings';
 import { ChangePassword } from './ChangePassword';
 import { CheckKey } from './CheckKey';
 import { DriveSettings } from './DriveSettings';
@@ -95,6 +96,8 @@ export function Manage(props: {
       </Step>
 
       <DriveSettings />
+
+      <CaptureSettings settings={settings} onChange={props.onSettingsChange} />
 
       <AdvancedSettings state={state} settings={settings} onChange={props.onSettingsChange} />
 

@@ -1,0 +1,205 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PortLike } from '../../src/capture/channel';
+import { CaptureController, whyStopped, type ControllerDeps } from '../../src/capture/controller';
+import type { PageToWorkerPort, WorkerToPagePort } from '../../src/capture/protocol';
+import type { CaptureStatus } from '../../src/messaging/protocol';
+import { fakeAdapter, FakeList } from './fake-list';
+
+const FAST = { minBatchTimeoutMs: 150, maxBatchTimeoutMs: 400, pollMs: 15, settleMs: 30, pendingWaitMs: 300, chatGoneGraceMs: 60, restoreMs: 5000 };
+
+let list: FakeList | null = null;
+afterEach(() => {
+  list?.dispose();
+  list = null;
+  document.body.replaceChildren();
+});
+
+/** The worker's end of the capture port, as far as the page can tell: ready, acks, saved. */
+class FakeWorkerPort implements PortLike {
+  readonly received: PageToWorkerPort[] = [];
+  private readonly listeners: ((m: unknown) => void)[] = [];
+  private readonly gone: (() => void)[] = [];
+  disconnected = false;
+  onMessage = { addListener: (fn: (m: unknown) => void) => void this.listeners.push(fn) };
+  onDisconnect = { addListener: (fn: () => void) => void this.gone.push(fn) };
+  postMessage(message: unknown): void {
+    const m = JSON.parse(JSON.stringify(message)) as PageToWorkerPort;
+    this.received.push(m);
+    if (m.t === 'begin') this.answer({ t: 'ready' });
+    else if (m.t === 'end') {
+      this.answer({ t: 'ack', seq: m.seq });
+      this.answer({ t: 'saved', size: 2048, messageCount: 3, complete: m.reachedStart, destination: 'waiting-for-drive' });
+    } else if (m.t !== 'cancel') this.answer({ t: 'ack', seq: m.seq });
+  }
+  disconnect(): void {
+    this.disconnected = true;
+  }
+  /** The extension went away (reloaded or updated) under the page. */
+  drop(): void {
+    for (const fn of this.gone) fn();
+  }
+  private answer(m: WorkerToPagePort): void {
+    setTimeout(() => this.listeners.forEach((l) => l(m)), 0);
+  }
+}
+
+const overlayRoot = () => document.querySelector('[data-chatseal-overlay]')?.shadowRoot ?? null;
+const overlayText = () => overlayRoot()?.querySelector('[role="status"]')?.textContent ?? '';
+const overlayButtons = () => [...(overlayRoot()?.querySelectorAll('button') ?? [])].map((b) => b.textContent);
+const press = (label: string) => [...overlayRoot()!.querySelectorAll('button')].find((b) => b.textContent === label)!.click();
+
+function localDay(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+describe('CaptureController', () => {
+  const deps = (overrides: Partial<ControllerDeps> = {}): ControllerDeps => ({
+    doc: document,
+    adapter: () => fakeAdapter(() => list),
+    connect: () => {
+      throw new Error('no port in this test');
+    },
+    status: async (): Promise<CaptureStatus> => ({ keyReady: false, captureImages: true, historySince: null }),
+    openOptions: vi.fn(async () => undefined),
+    extensionAlive: () => true,
+    reload: vi.fn(),
+    url: () => 'https://web.whatsapp.com/',
+    ...overrides,
+  });
+
+  it('opens the options page instead of capturing when no key is set up', async () => {
+    list = new FakeList(document, { total: 10 });
+    const d = deps();
+    const controller = new CaptureController(d);
+    expect(await controller.start()).toEqual({ started: false, reason: 'no-key' });
+    expect(d.openOptions).toHaveBeenCalledTimes(1);
+    expect(document.querySelector('[data-chatseal-overlay]')).toBeNull();
+  });
+
+  it('says the extension was reloaded instead of hanging', async () => {
+    list = new FakeList(document, { total: 10 });
+    const controller = new CaptureController(deps({ extensionAlive: () => false }));
+    expect(await controller.start()).toEqual({ started: false, reason: 'extension-reloaded' });
+    const overlay = document.querySelector('[data-chatseal-overlay]')!;
+    expect(overlay.shadowRoot!.textContent).toContain('ChatSeal was updated or restarted');
+    expect([...overlay.shadowRoot!.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Reload page', 'Close']);
+  });
+
+  it('reports counts only for "Check this chat"', () => {
+    list = new FakeList(document, { total: 30, initial: 30, mode: 'hollow' });
+    const report = new CaptureController(deps()).probe()!;
+    expect(report).toMatchObject({ site: 'whatsapp', chatOpen: true, experimental: true, anchors: [{ name: 'message-id', required: true, form: 0, forms: 1 }] });
+    expect(report.rows.mounted).toBe(30);
+    expect(report.rows.messages + report.rows.pending).toBe(30);
+    expect(report.timestamps).toEqual({ resolved: report.rows.messages, unresolved: 0 });
+    expect(JSON.stringify(report)).not.toContain('message 1');
+    expect(new CaptureController(deps()).status()).toEqual({ site: 'whatsapp', siteName: 'Fake', experimental: true, chatOpen: true, capturing: false });
+  });
+
+  it('says when no chat is open', async () => {
+    expect(await new CaptureController(deps()).start()).toEqual({ started: false, reason: 'no-chat' });
+  });
+
+  it('captures with the chosen history range and says it stopped at the date the user chose', async () => {
+    list = new FakeList(document, { total: 400 });
+    const since = localDay(new Date(list.messages[200]!.unix * 1000));
+    const port = new FakeWorkerPort();
+    const controller = new CaptureController(
+      deps({ status: async () => ({ keyReady: true, captureImages: true, historySince: since }), connect: () => port, timing: FAST }),
+    );
+    expect(await controller.start()).toEqual({ started: true });
+    await vi.waitFor(() => expect(overlayText()).toContain('Stopped at the date you chose'), { timeout: 20_000 });
+    const end = port.received.find((m) => m.t === 'end');
+    expect(end).toMatchObject({ stopReason: 'user-stopped', reachedStart: false, problems: [{ code: 'history-range', since }] });
+    const words = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(`${since}T12:00:00`));
+    expect(overlayText()).toBe(`Stopped at the date you chose: the backup holds the messages since ${words}.`);
+    // Not worded as a failure: the backup has what was asked for.
+    expect(overlayRoot()!.textContent).not.toContain('marked incomplete');
+    expect(overlayRoot()!.textContent).toContain('kept on this computer until Google Drive is connected');
+    expect(controller.capturing).toBe(false);
+  });
+
+  it('all history (no range) runs to the start and is complete', async () => {
+    list = new FakeList(document, { total: 120 });
+    const port = new FakeWorkerPort();
+    const controller = new CaptureController(
+      deps({ status: async () => ({ keyReady: true, captureImages: true, historySince: null }), connect: () => port, timing: FAST }),
+    );
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Backup encrypted/), { timeout: 20_000 });
+    expect(port.received.find((m) => m.t === 'end')).toMatchObject({ stopReason: 'reached-start', reachedStart: true, problems: [] });
+  });
+
+  it('Cancel pressed while the worker is still answering cancels the capture once it starts: nothing kept', async () => {
+    list = new FakeList(document, { total: 200 });
+    const port = new FakeWorkerPort();
+    let answer!: (s: CaptureStatus) => void;
+    const controller = new CaptureController(
+      deps({ status: () => new Promise<CaptureStatus>((r) => (answer = r)), connect: () => port, timing: FAST }),
+    );
+    const started = controller.start();
+    await vi.waitFor(() => expect(overlayButtons()).toEqual(['Stop here', 'Cancel']));
+    press('Cancel');
+    answer({ keyReady: true, captureImages: true, historySince: null });
+    expect(await started).toEqual({ started: true });
+    await vi.waitFor(() => expect(overlayText()).toBe('Capture cancelled. Nothing was kept.'), { timeout: 20_000 });
+    expect(port.received.map((m) => m.t)).not.toContain('end');
+    expect(port.received.at(-1)).toEqual({ t: 'cancel' });
+  });
+
+  it('Stop here keeps what was read, says why, and marks the backup incomplete', async () => {
+    list = new FakeList(document, { total: 400, latency: 60 });
+    const port = new FakeWorkerPort();
+    const controller = new CaptureController(
+      deps({ status: async () => ({ keyReady: true, captureImages: true, historySince: null }), connect: () => port, timing: FAST }),
+    );
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Capturing/), { timeout: 10_000 });
+    press('Stop here');
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Stopped at .*: you stopped the capture/), { timeout: 20_000 });
+    expect(overlayRoot()!.textContent).toContain('The backup is marked incomplete.');
+    expect(port.received.find((m) => m.t === 'end')).toMatchObject({ stopReason: 'user-stopped', reachedStart: false });
+  });
+
+  it('an extension reloaded mid-capture says so and offers to start again instead of hanging', async () => {
+    list = new FakeList(document, { total: 400, latency: 60 });
+    const port = new FakeWorkerPort();
+    let alive = true;
+    const d = deps({
+      status: async () => ({ keyReady: true, captureImages: true, historySince: null }),
+      connect: () => port,
+      timing: FAST,
+      extensionAlive: () => alive,
+    });
+    const controller = new CaptureController(d);
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Capturing/), { timeout: 10_000 });
+    alive = false;
+    port.drop();
+    await vi.waitFor(() => expect(overlayText()).toContain('ChatSeal was updated or restarted'), { timeout: 20_000 });
+    expect(overlayButtons()).toEqual(['Reload page', 'Close']);
+    // Focus follows to the offer, so a keyboard user can act on it at once.
+    expect(overlayRoot()!.activeElement?.textContent).toBe('Reload page');
+    press('Reload page');
+    expect(d.reload).toHaveBeenCalledTimes(1);
+    expect(controller.capturing).toBe(false);
+  });
+});
+
+describe('whyStopped', () => {
+  const finished = { kind: 'finished' as const, messages: 1, oldestDay: null };
+  it('a problem other than the history range wins; the range alone says so; Stop here says so', () => {
+    expect(whyStopped({ ...finished, stopReason: 'reached-start', reachedStart: true, problems: [] })).toBeNull();
+    expect(whyStopped({ ...finished, stopReason: 'user-stopped', reachedStart: false, problems: [{ code: 'history-range', since: '2024-01-01' }] })).toBe('history-range');
+    expect(
+      whyStopped({
+        ...finished,
+        stopReason: 'user-stopped',
+        reachedStart: false,
+        problems: [{ code: 'history-range', since: '2024-01-01' }, { code: 'rows-not-read', count: 2 }],
+      }),
+    ).toBe('rows-not-read');
+    expect(whyStopped({ ...finished, stopReason: 'user-stopped', reachedStart: false, problems: [] })).toBe('user-stopped');
+  });
+});
