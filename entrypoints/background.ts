@@ -30,6 +30,7 @@ import {
   createPopupPresence,
   keepWorkerAlive,
   notifyFailure,
+  openPopupForNotification,
   OUTBOX_ALARM,
   scheduleOutboxWake,
 } from '../src/drive/browser-deps';
@@ -90,6 +91,7 @@ export default defineBackground(() => {
   const resumeUploads = (why: string) =>
     void manager.kick().catch((error: unknown) => console.error(`ChatSeal: uploads after ${why} failed:`, errorName(error)));
   browser.runtime.onConnect.addListener(popups.listener);
+  browser.notifications.onClicked.addListener(openPopupForNotification);
 
   const router = createRouter(
     {

@@ -59,6 +59,14 @@ export function notifyFailure(notice: FailureNotice): void {
   });
 }
 
+/** A click on an upload notification opens the popup, where the backup's row says what to do. */
+export function openPopupForNotification(notificationId: string): void {
+  if (!notificationId.startsWith('chatseal-outbox-')) return;
+  void browser.notifications.clear(notificationId);
+  // action.openPopup needs a focused browser window; without one the notification simply closes.
+  void browser.action.openPopup().catch(() => undefined);
+}
+
 /** Counts open popups by their ports; only this extension's own pages are counted. */
 export function createPopupPresence(): { isOpen(): boolean; listener(port: Browser.runtime.Port): void } {
   let open = 0;

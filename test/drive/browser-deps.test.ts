@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createPopupPresence, notifyFailure, OUTBOX_ALARM, POPUP_PORT, scheduleOutboxWake } from '../../src/drive/browser-deps';
+import { createPopupPresence, notifyFailure, openPopupForNotification, OUTBOX_ALARM, POPUP_PORT, scheduleOutboxWake } from '../../src/drive/browser-deps';
 
 beforeEach(() => fakeBrowser.reset());
 
@@ -49,5 +49,19 @@ describe('browser-deps', () => {
       title: 'ChatSeal: a backup did not upload',
       message: 'Google Drive is full. Your backup is kept on this computer. Free some space in Google Drive, then press Retry.',
     });
+  });
+});
+
+describe('clicking an upload notification', () => {
+  it('opens the popup and clears the notification; other notifications are not ours', () => {
+    const clear = vi.fn(async () => true);
+    (fakeBrowser as unknown as { notifications: unknown }).notifications = { clear };
+    const openPopup = vi.fn(async () => undefined);
+    (fakeBrowser.action as unknown as { openPopup: unknown }).openPopup = openPopup;
+    openPopupForNotification('something-else');
+    expect(openPopup).not.toHaveBeenCalled();
+    openPopupForNotification('chatseal-outbox-item-1');
+    expect(clear).toHaveBeenCalledWith('chatseal-outbox-item-1');
+    expect(openPopup).toHaveBeenCalledTimes(1);
   });
 });
