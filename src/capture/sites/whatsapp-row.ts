@@ -298,6 +298,11 @@ function systemMessage(key: string, siteId: string | undefined, text: string): C
 const MESSAGE_MARKS =
   '[data-pre-plain-text], [data-icon^="tail-"], [data-icon^="msg-"], [data-icon^="recalled"], .copyable-text, .selectable-text, [data-testid="selectable-text"]';
 
+// Ids of rows read as "not a message" (contact cards, the encryption notice with an id): when
+// WhatsApp empties such a row it still has its id, and it must not look like a message to wait for.
+// Ids only, never content; one page, one set.
+const notMessages = new Set<string>();
+
 export function parseRow(row: Element): RowResult {
   const idEl = idElement(row);
   const rawId = idEl?.getAttribute('data-id');
@@ -306,7 +311,15 @@ export function parseRow(row: Element): RowResult {
   if (!dataId) return parseIdless(row);
   const key = messageKey(dataId.id);
   // WhatsApp empties rows far from the viewport but keeps their data-id: read them when they return.
-  if (idEl.getAttribute('data-virtualized') === 'true' || idEl.children.length === 0) return { type: 'pending', key };
+  if (idEl.getAttribute('data-virtualized') === 'true' || idEl.children.length === 0) {
+    return notMessages.has(dataId.id) ? { type: 'skip' } : { type: 'pending', key };
+  }
+  const result = parseFilled(row, idEl, dataId, key);
+  if (result.type === 'skip') notMessages.add(dataId.id);
+  return result;
+}
+
+function parseFilled(row: Element, idEl: Element, dataId: DataId, key: string): RowResult {
 
   const bubble = idEl.querySelector('.message-in, .message-out') ?? (idEl.matches('.message-in, .message-out') ? idEl : null);
   if (!bubble) {

@@ -124,6 +124,19 @@ describe('whatsapp adapter: en-US group, packed ids', () => {
     });
   });
 
+  it('a non-message row with an id stays skipped when WhatsApp empties it (nothing to wait for)', () => {
+    const card = chat.rows()[1]!;
+    expect(chat.parseRow(card)).toEqual({ type: 'skip' });
+    const inner = card.querySelector('[data-id]')!;
+    inner.replaceChildren();
+    inner.setAttribute('data-virtualized', 'true');
+    expect(chat.parseRow(card)).toEqual({ type: 'skip' });
+    // A message row emptied the same way is still one to read when it fills again.
+    const message = chat.rows()[4]!.querySelector('[data-id]')!;
+    message.replaceChildren();
+    expect(chat.parseRow(chat.rows()[4]!)).toEqual({ type: 'pending', key: 'wa:3EB0A1000000000000000001' });
+  });
+
   it('reads system rows with and without an id', () => {
     const r = results(chat);
     expect(r[3]).toMatchObject({
