@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { startDriveEmulator, type DriveEmulator, type LogEntry, type UploadStats } from '../../tools/drive-emulator/index.mjs';
 import { BACKUP_FILE_NAME } from '../../src/import/file-name';
@@ -115,7 +115,15 @@ export async function closeExtensionPages(ext: ExtensionSession): Promise<void> 
 
 /** Chunks the emulator answered (status 308/200 after carrying bytes), in order. */
 export function chunkEntries(drive: DriveEmulator): LogEntry[] {
-  return drive.admin.log().filter((e) => e.method === 'PUT' && !e.statusQuery && e.uploadId !== null);
+  return bySeq(drive.admin.log()).filter((e) => e.method === 'PUT' && !e.statusQuery && e.uploadId !== null);
+}
+
+/** Log entries in the order requests arrived (the log itself is in the order they completed). */
+export const bySeq = (entries: LogEntry[]): LogEntry[] => [...entries].sort((a, b) => a.seq - b.seq);
+
+/** Requests that arrived at or after `since` (epoch ms), in arrival order. */
+export function logSince(drive: DriveEmulator, since: number): LogEntry[] {
+  return bySeq(drive.admin.log().filter((e) => Date.parse(e.time) >= since));
 }
 
 /** Waits until Drive has kept at least `bytes` of some upload session (a chunk was confirmed). */
@@ -176,10 +184,19 @@ export async function outboxCount(ext: ExtensionSession): Promise<number> {
   });
 }
 
-/** A browser-level DevTools session (the profile runs with DEVTOOLS_PORT_ARG). */
-export async function browserCdp(ext: ExtensionSession) {
-  const port = fs.readFileSync(path.join(ext.userDataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0];
-  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
-  const session = await browser.newBrowserCDPSession();
-  return { session, close: () => browser.close() };
+/**
+ * Stops the extension's service worker as Chromium does when it idles (DevTools
+ * ServiceWorker.stopAllWorkers), from a session on a plain web page: opening an extension page
+ * would itself start a worker.
+ */
+export async function stopServiceWorkers(ext: ExtensionSession): Promise<void> {
+  const blank = await ext.context.newPage();
+  try {
+    const cdp = await ext.context.newCDPSession(blank);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+  } finally {
+    await blank.close();
+  }
 }
