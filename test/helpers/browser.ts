@@ -66,6 +66,8 @@ export interface LaunchOptions {
   keepProfile?: boolean;
   /** More Chromium flags (the capture bench adds `--remote-debugging-port=0` to reach the worker). */
   extraArgs?: string[];
+  /** false: a visible window (`npm run demo` with a display); tests always run headless. */
+  headless?: boolean;
 }
 
 /** Chromium arguments for a host map (see LaunchOptions.hostMap). */
@@ -86,7 +88,7 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Exte
   };
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
-    headless: true,
+    headless: options.headless ?? true,
     env: testEnv(),
     locale: TEST_LANG,
     timezoneId: TEST_TZ,
