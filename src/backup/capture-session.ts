@@ -126,6 +126,7 @@ export class CaptureSession {
     if (typeof message !== 'object' || message === null || typeof (message as { t?: unknown }).t !== 'string') {
       throw new CaptureSessionError('bad-message', 'not a capture message');
     }
+    if (message.t === 'ping') return; // it kept the worker alive; nothing to do
     if (message.t === 'begin') return this.begin(message);
     if (message.t === 'cancel') return this.abandon();
     if (this.state !== 'open' || !this.begun) throw new CaptureSessionError('bad-message', `${message.t} before begin`);

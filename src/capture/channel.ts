@@ -37,7 +37,7 @@ export class CaptureRefusedError extends Error {
 
 export type SaveResult = Extract<WorkerToPagePort, { t: 'saved' }> | Extract<WorkerToPagePort, { t: 'failed' }>;
 
-type Limits = typeof PORT_LIMITS;
+type Limits = { readonly [K in keyof typeof PORT_LIMITS]: number };
 
 export class CaptureChannel implements CaptureSink {
   private seq = 0;
@@ -47,6 +47,7 @@ export class CaptureChannel implements CaptureSink {
   private begun: { resolve: (m: WorkerToPagePort) => void; reject: (e: Error) => void } | null = null;
   private ended: { resolve: (m: SaveResult) => void; reject: (e: Error) => void } | null = null;
   private readonly disconnectListeners: (() => void)[] = [];
+  private readonly pinger: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly port: PortLike,
@@ -54,6 +55,14 @@ export class CaptureChannel implements CaptureSink {
   ) {
     port.onMessage.addListener((message) => this.receive(message as WorkerToPagePort));
     port.onDisconnect.addListener(() => this.close());
+    // The worker must outlive quiet stretches (a pause, a slow batch, its own encrypting at the end).
+    this.pinger = setInterval(() => {
+      try {
+        if (!this.closed) this.post({ t: 'ping' });
+      } catch {
+        // the port is gone: close() has told the listeners
+      }
+    }, limits.pingMs);
   }
 
   /** Called once if the worker goes away before the capture ended (extension reloaded or updated). */
@@ -208,6 +217,7 @@ export class CaptureChannel implements CaptureSink {
   private close(notify = true): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.pinger);
     const error = new ChannelClosedError('the capture port closed');
     this.begun?.reject(error);
     this.ended?.reject(error);

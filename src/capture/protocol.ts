@@ -23,6 +23,12 @@ export const PORT_LIMITS = {
   maxMediaBytes: 64 * 1024 * 1024,
   /** Messages the page may have sent and not yet seen acknowledged. */
   window: 4,
+  /**
+   * The page pings this often while the port is open. Chromium stops an idle service worker after
+   * 30 s, closing the port; a message on it keeps the worker alive (Chrome 114+), and a capture can
+   * be quiet for longer: paused by the user, waiting for a slow batch, or the worker encrypting.
+   */
+  pingMs: 20_000,
 } as const;
 
 /** Where a run of new items goes in the worker's ordered sequence. */
@@ -73,7 +79,9 @@ export type PageToWorkerPort =
       problems: CaptureProblem[];
     }
   /** Nothing is kept: the worker aborts the backup. */
-  | { t: 'cancel' };
+  | { t: 'cancel' }
+  /** Keeps the worker alive (PORT_LIMITS.pingMs); no answer, no seq. */
+  | { t: 'ping' };
 
 /** Where the finished backup went: the outbox uploads it, or waits for Google Drive. */
 export type SavedDestination = 'uploading' | 'waiting-for-drive';

@@ -283,6 +283,30 @@ describe('capture port and worker session', () => {
   });
 });
 
+describe('keeping the worker alive', () => {
+  it('the page pings the worker while the port is open, through a quiet stretch, and stops once it closed', async () => {
+    const { deps: d, saved } = await deps();
+    const pair = portPair();
+    new CaptureSession(pair.worker, d);
+    const channel = new CaptureChannel(pair.page, { ...PORT_LIMITS, pingMs: 20 });
+    await channel.begin(BEGIN);
+    await channel.items([{ op: 'insert', place: { at: 'end' }, items: [msg(0)] }]);
+    // A paused capture: nothing to send for a while, and the session neither fails nor ends.
+    await new Promise((r) => setTimeout(r, 150));
+    const pings = () => pair.log.filter((e) => e.from === 'a' && e.message.t === 'ping').length;
+    expect(pings()).toBeGreaterThanOrEqual(4);
+    expect(pair.log.filter((e) => e.from === 'b').map((e) => e.message.t)).toEqual(['ready', 'ack']);
+    const result = await channel.end({ stopReason: 'reached-start', reachedStart: true, problems: [], finishedAt: '2026-11-26T10:01:00.000Z' });
+    expect(result).toMatchObject({ t: 'saved', complete: true, messageCount: 1 });
+    expect(saved).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 30));
+    const after = pings();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(channel.isClosed).toBe(true);
+    expect(pings()).toBe(after);
+  });
+});
+
 describe('gzipExport', () => {
   it('is the gzip of JSON.stringify of the document', async () => {
     const doc = {

@@ -30,7 +30,7 @@ class FakeWorkerPort implements PortLike {
     else if (m.t === 'end') {
       this.answer({ t: 'ack', seq: m.seq });
       this.answer({ t: 'saved', size: 2048, messageCount: 3, complete: m.reachedStart, destination: 'waiting-for-drive' });
-    } else if (m.t !== 'cancel') this.answer({ t: 'ack', seq: m.seq });
+    } else if (m.t !== 'cancel' && m.t !== 'ping') this.answer({ t: 'ack', seq: m.seq });
   }
   disconnect(): void {
     this.disconnected = true;
