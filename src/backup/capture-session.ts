@@ -292,7 +292,7 @@ export class CaptureSession {
       source: { site: begun.site, url: begun.url },
       conversation: {
         title: begun.chat.title,
-        id: begun.chat.id,
+        ...(begun.chat.id ? { id: begun.chat.id } : {}),
         participants: finalized.participants,
         ...(begun.chat.isGroup === undefined ? {} : { isGroup: begun.chat.isGroup }),
       },

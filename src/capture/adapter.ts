@@ -93,7 +93,7 @@ export type RowResult =
   | { type: 'broken'; anchor: string };
 
 export interface ChatView {
-  /** Site's id of the chat (JID, peer id, channel id). */
+  /** Site's id of the chat (JID, peer id, channel id); '' when the page names none (WhatsApp's bare data-ids). */
   readonly id: string;
   readonly title: string;
   readonly isGroup?: boolean;
