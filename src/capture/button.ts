@@ -92,6 +92,12 @@ export class ButtonManager {
     if (header && adapter && kept === null) header.append(createButtonHost(this.doc, adapter.name, this.onClick));
   }
 
+  /** Moves keyboard focus to the button in the open chat's header, when there is one. */
+  focus(): void {
+    const host = this.doc.querySelector(`[${BUTTON_ATTR}="${BUTTON_ACTION}"]`);
+    host?.shadowRoot?.querySelector('button')?.focus();
+  }
+
   private schedule(): void {
     if (this.timer !== null) return;
     this.timer = setTimeout(() => {

@@ -35,6 +35,8 @@ interface Running {
 
 export class CaptureController {
   private running: Running | null = null;
+  /** The overlay on the page (also after the capture ended, until closed): never two at once. */
+  private shown: CaptureOverlay | null = null;
   private readonly buttons: ButtonManager;
 
   constructor(private readonly deps: ControllerDeps) {
@@ -159,13 +161,20 @@ export class CaptureController {
   }
 
   private makeOverlay(scroller: Element): CaptureOverlay {
+    // A new capture replaces what the last one said.
+    this.shown?.remove();
     const overlay: CaptureOverlay = new CaptureOverlay(this.deps.doc, () => this.deps.adapter()?.openChat(this.deps.doc)?.scroller ?? scroller, {
       stop: () => this.request('stop'),
       cancel: () => this.request('cancel'),
       resume: () => this.running?.engine?.resume(),
       reload: () => this.deps.reload(),
-      close: () => overlay.remove(),
+      close: () => {
+        overlay.remove();
+        // Keyboard focus goes back where the user started, not to the top of the page.
+        this.buttons.focus();
+      },
     });
+    this.shown = overlay;
     return overlay;
   }
 

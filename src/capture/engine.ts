@@ -68,7 +68,8 @@ export interface EngineOptions {
   now?: () => number;
 }
 
-export type PauseReason = 'user-scrolled' | 'chat-switched';
+/** 'chat-closed': no chat is open any more (closed, or the app shows another view). */
+export type PauseReason = 'user-scrolled' | 'chat-switched' | 'chat-closed';
 export type Phase = 'newest' | 'history' | 'returning';
 
 export interface Progress {
@@ -171,7 +172,7 @@ export class CaptureEngine {
     if (this.pauseReason === null) return;
     const open = this.adapter.openChat(this.doc);
     if (open === null || open.id !== this.chatId) {
-      this.events.onPause?.('chat-switched');
+      this.events.onPause?.(open === null ? 'chat-closed' : 'chat-switched');
       return;
     }
     this.pauseReason = null;
@@ -496,7 +497,12 @@ export class CaptureEngine {
         await this.watch.until(() => this.adapter.openChat(this.doc) !== null || this.interruptPending(), this.timing.chatGoneGraceMs);
         if (this.interruptPending()) continue;
         open = this.adapter.openChat(this.doc);
-        if (open === null) return 'gone';
+        if (open === null) {
+          // The user closed the chat or went elsewhere in the app (a chat is found at the start, so
+          // its anchors were there): like switching chat, wait for it to come back and Resume.
+          this.pause('chat-closed');
+          continue;
+        }
       }
       if (open.id !== this.chatId) {
         this.pause('chat-switched');

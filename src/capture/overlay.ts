@@ -203,7 +203,7 @@ function sentence(s: OverlayState): string {
       return d ? tCount('captureProgressBack', s.messages, [d]) : tCount('captureProgress', s.messages);
     }
     case 'paused':
-      return s.reason === 'chat-switched' ? t('capturePausedSwitched') : t('capturePausedScrolled');
+      return s.reason === 'chat-switched' ? t('capturePausedSwitched') : s.reason === 'chat-closed' ? t('capturePausedClosed') : t('capturePausedScrolled');
     case 'saving':
       return tCount('captureSaving', s.messages);
     case 'saved': {

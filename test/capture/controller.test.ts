@@ -187,6 +187,57 @@ describe('CaptureController', () => {
   });
 });
 
+describe('CaptureController: one overlay, and focus back after it', () => {
+  it('a second capture replaces the first one\'s overlay; Close puts focus back on the Encrypted export button', async () => {
+    list = new FakeList(document, { total: 60 });
+    const controller = new CaptureController({
+      doc: document,
+      adapter: () => fakeAdapter(() => list),
+      connect: () => new FakeWorkerPort(),
+      status: async () => ({ keyReady: true, captureImages: true, historySince: null }),
+      openOptions: async () => undefined,
+      extensionAlive: () => true,
+      reload: () => undefined,
+      url: () => 'https://web.whatsapp.com/',
+      timing: FAST,
+    });
+    controller.installButton();
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Backup encrypted/), { timeout: 20_000 });
+    expect(overlayRoot()!.activeElement?.textContent).toBe('Close');
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Backup encrypted/), { timeout: 20_000 });
+    expect(document.querySelectorAll('[data-chatseal-overlay]')).toHaveLength(1);
+    press('Close');
+    expect(document.querySelectorAll('[data-chatseal-overlay]')).toHaveLength(0);
+    const host = document.querySelector('[data-chatseal-action="encrypted-export"]')!;
+    expect(document.activeElement).toBe(host);
+    expect(host.shadowRoot!.activeElement?.textContent).toBe('Encrypted export');
+  });
+
+  it('says the capture paused when the chat was closed', async () => {
+    list = new FakeList(document, { total: 400, latency: 60 });
+    const controller = new CaptureController({
+      doc: document,
+      adapter: () => fakeAdapter(() => list),
+      connect: () => new FakeWorkerPort(),
+      status: async () => ({ keyReady: true, captureImages: true, historySince: null }),
+      openOptions: async () => undefined,
+      extensionAlive: () => true,
+      reload: () => undefined,
+      url: () => 'https://web.whatsapp.com/',
+      timing: FAST,
+    });
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Capturing/), { timeout: 10_000 });
+    list.root.remove();
+    await vi.waitFor(() => expect(overlayText()).toBe('Paused because the chat was closed. Open it again, then Resume.'), { timeout: 10_000 });
+    expect(overlayButtons()).toEqual(['Resume', 'Stop here', 'Cancel']);
+    press('Cancel');
+    await vi.waitFor(() => expect(overlayText()).toBe('Capture cancelled. Nothing was kept.'), { timeout: 10_000 });
+  });
+});
+
 describe('whyStopped', () => {
   const finished = { kind: 'finished' as const, messages: 1, oldestDay: null };
   it('a problem other than the history range wins; the range alone says so; Stop here says so', () => {

@@ -133,13 +133,41 @@ describe('CaptureEngine', () => {
     expect(sink.keys()).toEqual(list.groundTruth(91));
   });
 
-  it('stops with "page changed" when the open chat disappears mid-capture', async () => {
-    const { list, sink, engine } = setup({ total: 300 });
+  it('pauses when the chat is closed mid-capture, and goes on once it is open again and Resume is pressed', async () => {
+    const pauses: string[] = [];
+    const { list, sink, engine } = setup({ total: 300 }, {}, { onPause: (r: string) => pauses.push(r) });
+    let closed = false;
     sink.onItems = () => {
-      if (sink.sequence.size > 100) list.root.remove();
+      if (!closed && sink.sequence.size > 100) {
+        closed = true;
+        list.root.remove();
+      }
     };
-    const outcome = await engine.run();
-    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'error', problems: [{ code: 'page-changed', anchor: 'open-chat' }] });
+    const run = engine.run();
+    await waitUntil(() => pauses.length > 0);
+    expect(pauses).toEqual(['chat-closed']);
+    engine.resume();
+    expect(engine.paused).toBe('chat-closed');
+    expect(pauses).toEqual(['chat-closed', 'chat-closed']);
+    document.body.append(list.root);
+    engine.resume();
+    const outcome = await run;
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true, problems: [] });
+    expect(sink.keys()).toEqual(list.groundTruth());
+  });
+
+  it('Stop here while the chat is closed keeps what was read', async () => {
+    const pauses: string[] = [];
+    const { list, sink, engine } = setup({ total: 300 }, {}, { onPause: (r: string) => pauses.push(r) });
+    sink.onItems = () => {
+      if (sink.sequence.size > 100 && list.root.isConnected) list.root.remove();
+    };
+    const run = engine.run();
+    await waitUntil(() => pauses.length > 0);
+    engine.stop();
+    const outcome = await run;
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'user-stopped', reachedStart: false });
+    expect(sink.keys()).toEqual(list.groundTruth(300 - sink.keys().length));
   });
 
   it('pauses when the user scrolls the list and goes on after Resume', async () => {
