@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, expect, type Locator, type Page } from '@playwright/test';
 import type { ChatExport, Message } from '../../src/export/types';
 import { REPO_ROOT, type ExtensionSession } from '../helpers/browser';
+import type { DownloadCatcher, SavedFile } from '../helpers/downloads';
 import { readJson } from '../helpers/chat-doc';
 import { chatseal } from '../helpers/run';
 import type { FixtureSite } from '../fixtures/sites/server.mjs';
@@ -78,9 +79,12 @@ export function exportButton(page: Page): Locator {
   return page.locator('[data-chatseal-action="encrypted-export"]').getByRole('button', { name: 'Encrypted export' });
 }
 
-/** The capture overlay (shadow root) and its live status line. */
+/**
+ * The capture overlay and its live status line. Its host is `[data-chatseal-overlay]`; everything
+ * a user sees is in the host's open shadow root (the region below), not in the host's own text.
+ */
 export function overlay(page: Page): { panel: Locator; status: Locator } {
-  const panel = page.locator('[data-chatseal-overlay]');
+  const panel = page.locator('[data-chatseal-overlay]').getByRole('region');
   return { panel, status: panel.getByRole('status') };
 }
 
@@ -174,6 +178,28 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The backup a user takes out of the outbox: the popup's "Waiting to upload" list, "Save as file"
+ * on the entry that was not there before (`known`: file names seen earlier).
+ */
+export async function saveBackupFromPopup(ext: ExtensionSession, downloads: DownloadCatcher, known: ReadonlySet<string>): Promise<SavedFile> {
+  const popup = await ext.openPage('popup.html');
+  try {
+    const items = popup.getByTestId('outbox-item');
+    await expect.poll(async () => (await outboxFileNames(popup)).filter((n) => !known.has(n)).length, { timeout: 30_000 }).toBe(1);
+    const name = (await outboxFileNames(popup)).find((n) => !known.has(n))!;
+    const item = items.and(popup.locator(`[data-file-name="${name}"]`));
+    return await downloads.expectDownload(() => item.getByRole('button', { name: 'Save as file' }).click());
+  } finally {
+    await popup.close();
+  }
+}
+
+/** File names of the outbox entries the popup lists. */
+export async function outboxFileNames(popup: Page): Promise<string[]> {
+  return popup.getByTestId('outbox-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-file-name') ?? ''));
+}
+
 export interface ExportRun {
   page: Page;
   end: { end: CaptureEnd; text: string };
@@ -187,10 +213,11 @@ export interface ExportRun {
 
 /**
  * The whole user path: open the fixture, press Encrypted export, wait for the overlay's end state,
- * take the new backup, decrypt it with the CLI. `during` runs after the click (Stop here, Cancel, …).
+ * save the new backup from the popup's outbox ("Save as file"), decrypt it with the CLI. `during` runs after the click (Stop here, Cancel, …).
  */
 export async function exportChat(
   ext: ExtensionSession,
+  downloads: DownloadCatcher,
   key: { digits: string },
   url: string,
   tmp: string,
@@ -198,7 +225,11 @@ export async function exportChat(
 ): Promise<ExportRun> {
   const page = await ext.context.newPage();
   await openFixture(page, url);
-  const before = (await outboxBackups(ext)).length;
+  const before = await outboxBackups(ext);
+  const popup = await ext.openPage('popup.html');
+  const known = new Set(await outboxFileNames(popup));
+  await popup.close();
+  await page.bringToFront();
   const started = Date.now();
   await exportButton(page).click();
   await during?.(page);
@@ -209,10 +240,13 @@ export async function exportChat(
   const backups = await outboxBackups(ext);
   let doc: ChatExport | null = null;
   if (end.end === 'saved') {
-    expect(backups.length, 'one new backup in the outbox').toBe(before + 1);
-    doc = await decryptBackup(backups.at(-1)!, key.digits, tmp);
+    expect(backups.length, 'one new backup in the outbox').toBe(before.length + 1);
+    const saved = await saveBackupFromPopup(ext, downloads, known);
+    // What the user saved is exactly what waits for Drive.
+    expect(saved.bytes.equals(backups.at(-1)!), 'saved file = the outbox entry').toBe(true);
+    doc = await decryptBackup(saved.bytes, key.digits, tmp);
   } else {
-    expect(backups.length, 'no new backup in the outbox').toBe(before);
+    expect(backups.length, 'no new backup in the outbox').toBe(before.length);
   }
   return { page, end, stats, truth, doc, ms };
 }
@@ -242,4 +276,39 @@ export async function openToolbarPopup(ext: ExtensionSession, page: Page): Promi
   }
   await browser.close();
   throw new Error('the toolbar popup did not open');
+}
+
+/**
+ * Presses a `commands` shortcut ("Alt+Shift+E") as one key event with its modifiers, the way a
+ * keyboard sends it (DevTools Input.dispatchKeyEvent): the browser, not the page, turns it into the
+ * extension's command. Playwright's keyboard.press sends the modifiers as separate keys, which the
+ * browser does not match against extension shortcuts.
+ */
+export async function pressShortcut(page: Page, shortcut: string): Promise<void> {
+  const parts = shortcut.split('+');
+  const key = parts.pop()!;
+  const bits: Record<string, number> = { Alt: 1, Ctrl: 2, Control: 2, Command: 4, MacCtrl: 2, Shift: 8 };
+  const modifiers = parts.reduce((m, p) => m | (bits[p] ?? 0), 0);
+  if (!/^[A-Z0-9]$/.test(key)) throw new Error(`pressShortcut handles letter and digit keys, not ${key}`);
+  const code = /\d/.test(key) ? `Digit${key}` : `Key${key}`;
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    for (const type of ['rawKeyDown', 'keyUp'] as const) {
+      await cdp.send('Input.dispatchKeyEvent', { type, modifiers, key, code, windowsVirtualKeyCode: key.charCodeAt(0), nativeVirtualKeyCode: key.charCodeAt(0) });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * What a capture stopped early must equal: the newest `count` messages of the ground truth, where
+ * a reply keeps `replyTo` only when the message it answers is in the export too (chatseal/1: the
+ * key of the answered message "when that message is in this export"; the preview stays).
+ */
+export function truthSuffix(truth: readonly Message[], count: number): Message[] {
+  const suffix = structuredClone(truth.slice(truth.length - count));
+  const keys = new Set(suffix.map((m) => m.key));
+  for (const m of suffix) if (m.replyTo !== undefined && !keys.has(m.replyTo)) delete m.replyTo;
+  return suffix;
 }
