@@ -78,8 +78,14 @@ async function plainUpload(ext, drive, size) {
 }
 
 async function extensionUpload(ext, drive, downloads, zip, before) {
-  const importPage = await ImportPage.openFromPopup(ext);
-  const { saved } = await importPage.encryptExport(downloads, zip, BIG_EXPORT_ME);
+  // The import page's steps (test/e2e/pages/import.ts), with room for reading a 256 MiB .zip.
+  const { page } = await ImportPage.openFromPopup(ext);
+  await page.getByLabel('WhatsApp export file (.txt or .zip)').setInputFiles(zip);
+  await page.getByRole('heading', { name: 'Which one is you?' }).waitFor({ timeout: 10 * 60_000 });
+  await page.getByRole('radio', { name: new RegExp(`^${BIG_EXPORT_ME} \\(`) }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Check the chat' }).waitFor({ timeout: 10 * 60_000 });
+  const saved = await downloads.expectDownload(() => page.getByRole('button', { name: 'Encrypt and save backup' }).click(), 10 * 60_000);
   for (const p of ext.context.pages().filter((p) => p.url().startsWith(ext.origin))) await p.close();
   await waitUntil('the upload', async () => backupsInDrive(drive).length > before && (await outboxCount(ext)) === 0, 30 * 60_000);
   const file = backupsInDrive(drive).at(-1);
