@@ -57,8 +57,9 @@ export interface EngineOptions {
   captureImages: boolean;
   /**
    * YYYY-MM-DD, the "History range" setting: capture only the messages since this day. The capture
-   * stops once it has read a row older than the day (that last batch is kept: never a gap), as
-   * 'user-stopped' with the problem 'history-range' and reachedStart false.
+   * stops once it has read a row surely older than the day (a written date that reads both ways
+   * counts as its later day; what was read is kept: never a gap), as 'user-stopped' with the
+   * problem 'history-range' and reachedStart false.
    */
   stopBefore?: string;
   timing?: Partial<EngineTiming>;
@@ -121,6 +122,8 @@ export class CaptureEngine {
   private cancelRequested = false;
   private running = false;
   private oldestDay: string | null = null;
+  /** The oldest day read, taking every date that reads both ways as its later day (the range stop). */
+  private oldestSure: string | null = null;
   private batches = 0;
   private phase: Phase = 'newest';
   /** Observed time from a scroll to its batch landing (ms), for the adaptive time-out. */
@@ -301,7 +304,7 @@ export class CaptureEngine {
   /** The chosen first day, once rows older than it were read; else null. */
   private pastRange(): string | null {
     const since = this.options.stopBefore;
-    return since && this.oldestDay !== null && this.oldestDay < since ? since : null;
+    return since && this.oldestSure !== null && this.oldestSure < since ? since : null;
   }
 
   private batchTimeout(): number {
@@ -400,6 +403,9 @@ export class CaptureEngine {
   private noteDay(item: CapturedItem): void {
     const day = itemDay(item, this.options.language);
     if (day !== null && (this.oldestDay === null || day < this.oldestDay)) this.oldestDay = day;
+    if (!this.options.stopBefore) return;
+    const sure = itemDay(item, this.options.language, 'latest');
+    if (sure !== null && (this.oldestSure === null || sure < this.oldestSure)) this.oldestSure = sure;
   }
 
   /** Scrolls to the newest message, reading on the way, until the bottom holds still. */

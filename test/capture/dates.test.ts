@@ -11,4 +11,14 @@ describe('roughDay', () => {
     expect(roughDay({ prePlainText: '[13:52, 2026-03-22] Li: ' })).toBe('2026-03-22');
     expect(roughDay({ visibleTime: '10:15' })).toBeNull();
   });
+
+  it('"latest" reads a date that fits both orders as the later day, whatever the language says', () => {
+    // 1 December 2024 on a day-first page whose language suggests month-first: never 12 January.
+    expect(roughDay({ prePlainText: '[10:15, 01/12/2024] Maya: ' }, 'en-US')).toBe('2024-01-12');
+    expect(roughDay({ prePlainText: '[10:15, 01/12/2024] Maya: ' }, 'en-US', 'latest')).toBe('2024-12-01');
+    expect(roughDay({ prePlainText: '[10:15, 12/01/2024] Maya: ' }, 'en-GB', 'latest')).toBe('2024-12-01');
+    expect(roughDay({ prePlainText: '[10:15, 26/11/2026] Maya: ' }, 'en-US', 'latest')).toBe('2026-11-26');
+    expect(roughDay({ prePlainText: '[10:15, 3/3/2026] Maya: ' }, 'en-US', 'latest')).toBe('2026-03-03');
+    expect(roughDay({ unix: Date.UTC(2024, 2, 12, 12) / 1000 }, 'en-US', 'latest')).toBe('2024-03-12');
+  });
 });

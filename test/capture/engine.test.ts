@@ -271,6 +271,45 @@ describe('CaptureEngine', () => {
     expect(keys.length - since.length).toBeLessThanOrEqual(30 + 40);
   });
 
+  it('a written date that reads both ways never stops the range early (day-first page, month-first language)', async () => {
+    // 400 messages an hour apart, 14 Nov to 1 Dec 2023, written "[10:15, 01/12/2023] " as a
+    // day-first WhatsApp page writes them; the page's language (en-US) suggests month-first, which
+    // would read the newest day as 12 January, before any chosen day in November.
+    list = new FakeList(document, { total: 400 });
+    const base = fakeAdapter(() => list);
+    const written: typeof base = {
+      ...base,
+      openChat: (doc) => {
+        const chat = base.openChat(doc);
+        if (!chat) return null;
+        return {
+          ...chat,
+          rows: () => chat.rows(),
+          loading: () => chat.loading(),
+          atStart: () => chat.atStart(),
+          historyGate: () => chat.historyGate(),
+          historyUnavailable: () => chat.historyUnavailable(),
+          parseRow: (row) => {
+            const r = chat.parseRow(row);
+            if (r.type !== 'item' || r.item.type !== 'message') return r;
+            const d = new Date(r.item.message.time.unix! * 1000);
+            const prePlainText = `[10:15, ${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}] Maya: `;
+            return { ...r, item: { ...r.item, message: { ...r.item.message, time: { prePlainText } } } };
+          },
+        };
+      },
+    };
+    const day = localDay(new Date(list.messages[200]!.unix * 1000));
+    expect(day.slice(0, 7)).toBe('2023-11');
+    const sink = new RecordingSink();
+    const engine = new CaptureEngine(written, document, sink, { captureImages: true, timing: FAST, stopBefore: day, language: 'en-US' });
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'user-stopped', reachedStart: false, problems: [{ code: 'history-range', since: day }] });
+    const since = list.messages.filter((m) => localDay(new Date(m.unix * 1000)) >= day).map((m) => `k:${m.id}`);
+    const keys = sink.keys();
+    expect(keys.slice(keys.length - since.length)).toEqual(since);
+  });
+
   it('a history range older than the whole chat captures it all, as reaching the start', async () => {
     list = new FakeList(document, { total: 150 });
     const sink = new RecordingSink();
