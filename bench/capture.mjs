@@ -11,7 +11,8 @@
 //              worker target, over a second DevTools connection) before and after the capture
 // The backup is decrypted with the CLI to count the messages it holds.
 //
-// Run with tsx (the e2e helpers are TypeScript): `node --import tsx bench/capture.mjs`.
+// Run with tsx (the e2e helpers are TypeScript) and Node 20's WebSocket:
+// `node --experimental-websocket --import tsx bench/capture.mjs` (what the npm script does).
 // Environment: CHATSEAL_BENCH_TOTAL (default 20000), CHATSEAL_BENCH_SITES (default
 // "whatsapp,discord"), CHATSEAL_BENCH_WRITE=1 to add the table to bench/RESULTS.md.
 import { execFileSync } from 'node:child_process';
