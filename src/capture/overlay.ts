@@ -9,6 +9,12 @@ import type { CaptureProblem, SavedDestination } from './protocol';
 
 export const OVERLAY_ATTR = 'data-chatseal-overlay';
 
+/**
+ * Progress counts change with every rows read; the live line takes at most one every this many ms
+ * (and the last one after), so a screen reader is not flooded with numbers.
+ */
+export const PROGRESS_EVERY_MS = 1000;
+
 /** Why a finished capture is incomplete, for the overlay's sentence. */
 export type StopWhy = CaptureProblem['code'] | 'user-stopped';
 
@@ -78,6 +84,8 @@ export class CaptureOverlay {
   private readonly actions: HTMLElement;
   private state: OverlayState = { kind: 'starting' };
   private readonly onResize = () => this.place();
+  private lastProgress = -Infinity;
+  private progressTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly doc: Document,
@@ -91,6 +99,8 @@ export class CaptureOverlay {
     style.textContent = STYLE;
     this.panel = doc.createElement('div');
     this.panel.className = 'panel';
+    // Focusable by script only: focus rests here while no button is offered (encrypting).
+    this.panel.tabIndex = -1;
     this.panel.setAttribute('role', 'region');
     this.panel.setAttribute('aria-label', t('captureOverlayLabel'));
     const head = doc.createElement('div');
@@ -121,10 +131,26 @@ export class CaptureOverlay {
   set(state: OverlayState): void {
     const before = this.state.kind;
     this.state = state;
+    if (this.progressTimer !== null) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
+    if (before === 'running' && state.kind === 'running') {
+      const wait = this.lastProgress + PROGRESS_EVERY_MS - Date.now();
+      if (wait > 0) {
+        this.progressTimer = setTimeout(() => {
+          this.progressTimer = null;
+          this.lastProgress = Date.now();
+          this.render(false);
+        }, wait);
+        return;
+      }
+    }
+    this.lastProgress = Date.now();
     this.render(before !== state.kind);
   }
 
   remove(): void {
+    if (this.progressTimer !== null) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
     this.doc.defaultView?.removeEventListener('resize', this.onResize);
     this.host.remove();
   }
@@ -184,9 +210,14 @@ export class CaptureOverlay {
       case 'saving':
         break;
     }
+    const hadFocus = this.host.shadowRoot?.activeElement != null;
     this.actions.replaceChildren(...buttons);
     // Focus follows the capture to its next step, so a keyboard user is never left behind.
-    if (s.kind !== 'running' && buttons[0] && this.host.isConnected) buttons[0].focus();
+    if (!this.host.isConnected) return;
+    // A running capture does not pull focus from the page, but keeps it when it was already here
+    // (the button pressed a moment ago was replaced).
+    if (buttons[0] && (s.kind !== 'running' || hadFocus)) buttons[0].focus();
+    else if (buttons.length === 0 && hadFocus) this.panel.focus();
   }
 }
 
