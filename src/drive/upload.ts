@@ -262,6 +262,10 @@ export async function uploadResumable(client: DriveClient, options: UploadOption
       }
       if (state.offset > offset) failures = 0;
       offset = state.offset;
+      // Drive kept less than the chunk: before sending the rest again, ask where it stands (a
+      // 308 from a proxy or a session another context also writes to could say less than Drive
+      // holds), so no byte is re-sent on a guess.
+      if (offset < end) mustAsk = true;
       await checkpoint();
       progress();
     } catch (error) {

@@ -167,7 +167,8 @@ test.describe('fault matrix: the worker finishes the upload by itself', () => {
     const hit = chunks.findIndex((e) => e.fault !== null);
     expect(chunks[hit]!.status).toBe(308);
     expect(chunks[hit]!.bytesKept).toBe(512 * KiB);
-    // The 308's Range is Drive's status report: the client follows it, not its own count.
+    // The short 308 is confirmed by a status query; the next chunk starts where Drive stands.
+    expect(stats.statusQueries).toBeGreaterThanOrEqual(1);
     expect(chunkStart(chunks[hit + 1]!)).toBe(FIRST_CHUNK + 512 * KiB);
     expect(stats.bytesResent).toBe(chunkLength(chunks[hit]!) - 512 * KiB);
   });
@@ -190,7 +191,9 @@ test.describe('fault matrix: the worker finishes the upload by itself', () => {
     expect(after[renewal]!.query.prompt).toBe('none');
     expect(after[renewal]!.status).toBe(302);
     const next = after.slice(renewal).find((e) => e.uploadId === stats.uploadId && e.method === 'PUT');
+    expect(next?.statusQuery, 'with the new token it first asks Drive where it stands').toBe(true);
     expect([200, 308], 'the session answered again with the new token').toContain(next?.status);
+    expect(stats.statusQueries).toBeGreaterThanOrEqual(1);
   });
 
   test('the service worker stopped mid-upload (ServiceWorker.stopAllWorkers): a new worker asks Drive and resumes', async ({ ext, drive, downloads, tmp }) => {
