@@ -25,11 +25,11 @@ for (const [display, classStyle] of [
   ['cozy', '2024'],
   ['compact', '2023'],
 ] as const) {
-  test(`a 3,000-message channel, ${display} (${classStyle} class names): the backup is the ground truth, complete`, async ({ ext, tmp }) => {
+  test(`a 3,000-message channel, ${display} (${classStyle} class names): the backup is the ground truth, complete`, async ({ ext, downloads, tmp }) => {
     test.setTimeout(600_000);
     const key = await setUpTestKey(ext);
     const url = fixtureUrl('discord', { total: 3000, display, classStyle, latency: 150, window: 100 });
-    const run = await exportChat(ext, key, url, tmp);
+    const run = await exportChat(ext, downloads, key, url, tmp);
     expectComplete(run, 100);
     expect(run.stats.revoked).toBeGreaterThan(0);
     const doc = run.doc!;
@@ -43,11 +43,11 @@ for (const [display, classStyle] of [
   });
 }
 
-test('a direct message where new messages arrive during the capture: each once, at the end', async ({ ext, tmp }) => {
+test('a direct message where new messages arrive during the capture: each once, at the end', async ({ ext, downloads, tmp }) => {
   test.setTimeout(300_000);
   const key = await setUpTestKey(ext);
   const url = fixtureUrl('discord', { total: 400, mutate: 3, latency: 120 }).replace('/channels/1154715233001148476/', '/channels/@me/');
-  const run = await exportChat(ext, key, url, tmp);
+  const run = await exportChat(ext, downloads, key, url, tmp);
   expect(run.stats.mutations).toBe(3);
   expectComplete(run, 100);
   expect(run.doc!.conversation).toMatchObject({ title: 'Alice' });
@@ -58,10 +58,10 @@ test('a direct message where new messages arrive during the capture: each once, 
 // kind an anchor belongs to (the fixture's unit test checks it).
 test.describe('anchor renames', () => {
   for (const anchor of DISCORD_ANCHORS.map((a) => a.name)) {
-    test(anchor, async ({ ext, tmp }) => {
+    test(anchor, async ({ ext, downloads, tmp }) => {
       test.setTimeout(180_000);
       const key = await setUpTestKey(ext);
-      const run = await exportChat(ext, key, fixtureUrl('discord', { total: 100, seed: 22, latency: 80, window: 60, batch: 30, initial: 30, rename: anchor }), tmp);
+      const run = await exportChat(ext, downloads, key, fixtureUrl('discord', { total: 100, seed: 22, latency: 80, window: 60, batch: 30, initial: 30, rename: anchor }), tmp);
       if (anchor === 'message-content') {
         // A reply names the replied message only by this id; without it the capture stops and says so.
         expect(run.end.end, run.end.text).toBe('saved');
