@@ -28,7 +28,7 @@ import {
   readPlain,
   readReactions,
   readRichText,
-  topWatcher,
+  topWatcherFor,
 } from './telegram-dom';
 import { dayKey, finalizeTelegram } from './telegram-finalize';
 
@@ -332,7 +332,7 @@ function openChat(doc: Document): ChatView | null {
   const header = titleElement.closest('.MiddleHeader') ?? titleElement;
   const container = (): Element => scroller.querySelector('.messages-container') ?? scroller;
   const isGroup = (): boolean => !scroller.classList.contains('no-avatars');
-  const watcher = topWatcher(TELEGRAM_A_QUIET_MS);
+  const watcher = topWatcherFor(scroller, TELEGRAM_A_QUIET_MS);
   const rowSelector = [
     ...forms('day-separator'),
     '.message-list-item',

@@ -163,34 +163,49 @@ export function isoDate(year: number, month: number, day: number): string {
 /**
  * Decides "the true top of history" for apps that put no marker there (neither Telegram client
  * does): the scroller sits at its top, nothing is loading, and the first row has stayed the same
- * for a quiet time. The quiet time is at least `baseQuietMs` and at least five times the longest
- * wait seen between two batches in this capture (capped at a minute), so a slow server, or a load
- * trigger that needs the list scrolled again (Telegram A's IntersectionObserver), makes the
- * capture wait longer instead of ending it early: every batch changes the first row and starts
- * the wait again.
+ * (wherever the list was scrolled meanwhile) for a quiet time: at least `baseQuietMs`, and at least 4.5 times the longest wait seen between
+ * two batches in this capture (the first wait, which includes starting up, is not counted; at most
+ * 45 s). So a slow server makes the capture wait longer instead of ending it early, and a load
+ * trigger that needs the list scrolled again (Telegram A's IntersectionObserver) gets its nudge
+ * from the engine first: the engine nudges after one batch time-out (three times its average
+ * batch time, at least 2 s) and gives up after three (src/capture/engine.ts), so the quiet time
+ * sits between the two. Every batch changes the first row and starts the wait again.
  */
 export function topWatcher(baseQuietMs: number, now: () => number = () => Date.now()) {
   let lastKey: string | null = null;
   let lastChangeAt: number | null = null;
+  let changes = 0;
   let longestGap = 0;
-  let topSince: number | null = null;
   return {
     atStart(scroller: HTMLElement, firstRowKey: string | null, loading: boolean): boolean {
       const t = now();
       if (firstRowKey !== lastKey) {
         if (lastKey !== null && firstRowKey !== null && lastChangeAt !== null) {
-          longestGap = Math.max(longestGap, t - lastChangeAt);
+          if (changes > 0) longestGap = Math.max(longestGap, t - lastChangeAt);
+          changes++;
         }
         lastKey = firstRowKey;
         lastChangeAt = t;
-        topSince = null;
       }
-      if (scroller.scrollTop > 1 || loading || firstRowKey === null) {
-        topSince = null;
-        return false;
-      }
-      if (topSince === null) topSince = t;
-      return t - topSince >= Math.min(60_000, Math.max(baseQuietMs, 5 * longestGap));
+      // Quiet is counted from the last new first row, not from reaching the top: the engine
+      // scrolls away and back (a nudge) while it waits, and that must not restart the wait.
+      if (scroller.scrollTop > 1 || loading || firstRowKey === null || lastChangeAt === null) return false;
+      return t - lastChangeAt >= Math.min(45_000, Math.max(baseQuietMs, 4.5 * longestGap));
     },
   };
+}
+
+const watchers = new WeakMap<Element, ReturnType<typeof topWatcher>>();
+
+/**
+ * The watcher of one scroll container. The engine opens the chat again while it runs (the app may
+ * re-render), so what the watcher has seen lives with the list element, not with one ChatView.
+ */
+export function topWatcherFor(scroller: Element, baseQuietMs: number): ReturnType<typeof topWatcher> {
+  let watcher = watchers.get(scroller);
+  if (!watcher) {
+    watcher = topWatcher(baseQuietMs);
+    watchers.set(scroller, watcher);
+  }
+  return watcher;
 }

@@ -28,7 +28,7 @@ import {
   readPlain,
   readReactions,
   readRichText,
-  topWatcher,
+  topWatcherFor,
 } from './telegram-dom';
 import { dayKey, finalizeTelegram } from './telegram-finalize';
 
@@ -324,7 +324,7 @@ function openChat(doc: Document): ChatView | null {
   const header = root.querySelector('.sidebar-header') ?? titleElement.closest('.chat-info') ?? titleElement;
   const inner = (): Element => scroller.querySelector('.bubbles-inner') ?? scroller;
   const isGroup = (): boolean => inner().classList.contains('is-chat');
-  const watcher = topWatcher(TELEGRAM_K_QUIET_MS);
+  const watcher = topWatcherFor(scroller, TELEGRAM_K_QUIET_MS);
   const rowSelector = `${forms('message-row').join(', ')}, [${forms('message-id').join('], [')}]`;
 
   const view: ChatView = {
