@@ -65,9 +65,10 @@ function titleText(el: Element): string {
 }
 
 /** The nearest element at or above the list that scrolls vertically (no stable selector exists). */
-function scrollerOf(list: Element): HTMLElement {
+function scrollerOf(list: Element, firstRow: Element | undefined): HTMLElement {
   const view = list.ownerDocument.defaultView;
-  for (let el: Element | null = list; el; el = el.parentElement) {
+  // From a row up: the older list form (.copyable-area) sits above the scroller, not inside it.
+  for (let el: Element | null = firstRow ?? list; el; el = el.parentElement) {
     const style = view?.getComputedStyle(el);
     const overflow = style?.overflowY ?? (el as HTMLElement).style?.overflowY;
     if ((overflow === 'auto' || overflow === 'scroll') && el instanceof (view?.HTMLElement ?? HTMLElement)) return el;
@@ -117,7 +118,7 @@ export const whatsapp: SiteAdapter = {
       title: titleOf(header).title,
       ...(isGroup !== undefined ? { isGroup } : {}),
       header,
-      scroller: scrollerOf(list),
+      scroller: scrollerOf(list, rows()[0]),
       rows,
       parseRow,
       loading: () => conversation.querySelector('[role="progressbar"]') !== null,
