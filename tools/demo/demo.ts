@@ -19,9 +19,8 @@ import { startDriveEmulator } from '../drive-emulator/index.mjs';
 import { startFixtureServer } from '../../test/fixtures/sites/server.mjs';
 import { launchExtension, REPO_ROOT, type ExtensionSession } from '../../test/helpers/browser';
 import { DownloadCatcher } from '../../test/helpers/downloads';
-import { bigExportZip, BIG_EXPORT_ME, connectDrive, backupsInDrive, outboxCount } from '../../test/e2e/drive-harness';
+import { connectDrive, backupsInDrive, outboxCount } from '../../test/e2e/drive-harness';
 import { decryptBackup, exportButton, waitForCaptureEnd } from '../../test/e2e/capture-steps';
-import { ImportPage } from '../../test/e2e/pages/import';
 import { OptionsPage } from '../../test/e2e/pages/options';
 
 const CLIENT_ID = 'chatseal-local-test.apps.googleusercontent.com';
@@ -81,23 +80,17 @@ async function tour(ext: ExtensionSession, drive: Awaited<ReturnType<typeof star
 
     // Uploads are slowed down a little so the progress bar can be seen.
     drive.admin.setNetwork({ bytesPerSecond: 1024 * 1024 });
+    stepTitle('Export the chat: ChatSeal\'s "Encrypted export" button in the page');
     const button = exportButton(chat);
-    if (await button.isVisible().catch(() => false)) {
-      stepTitle('Export the chat: ChatSeal\'s "Encrypted export" button in the page');
-      await button.click();
-      await shot(chat, 'capturing');
-      const end = await waitForCaptureEnd(chat);
-      if (end.end !== 'saved') throw new Error(`the capture ended ${end.end}: ${end.text}`);
-      await shot(chat, 'capture-saved');
-    } else {
-      // This build captures no chat sites yet: the same backup path through a WhatsApp export file.
-      stepTitle('Export a chat: popup › "Encrypt an export file…" with a WhatsApp export (.zip with a photo)');
-      const zip = bigExportZip(OUT, 6 * 1024 * 1024);
-      const importPage = await ImportPage.openFromPopup(ext);
-      await importPage.encryptExport(downloads, zip, BIG_EXPORT_ME);
-      await shot(importPage.page, 'backup-saved');
-      fs.rmSync(zip, { force: true });
-    }
+    // The content script runs at document_idle; give it a moment, then say plainly if it never came.
+    await button.waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
+      throw new Error('the "Encrypted export" button did not appear in the chat header within 30 s');
+    });
+    await button.click();
+    await shot(chat, 'capturing');
+    const end = await waitForCaptureEnd(chat);
+    if (end.end !== 'saved') throw new Error(`the capture ended ${end.end}: ${end.text}`);
+    await shot(chat, 'capture-saved');
 
     stepTitle('Watch it upload (the popup\'s upload queue)');
     await popup.reload();
