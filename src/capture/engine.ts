@@ -111,6 +111,8 @@ export class CaptureEngine {
   private readonly timing: EngineTiming;
   private readonly known = new KnownItems();
   private readonly mediaDone = new Set<string>();
+  /** Media whose fetch failed, by key, with the URL that failed: a row re-rendered with a new URL is tried again. */
+  private readonly mediaFailed = new Map<string, string>();
   private readonly fetchMedia: MediaFetcher;
   private readonly now: () => number;
   private chat: ChatView;
@@ -341,19 +343,37 @@ export class CaptureEngine {
       }
       scanned.push({ key: result.item.key, item: result.item });
       this.noteDay(result.item);
-      for (const m of result.media) if (!this.mediaDone.has(m.mediaKey)) media.push(m);
+      for (const m of result.media) if (this.wantsMedia(m) && !media.some((x) => x.mediaKey === m.mediaKey)) media.push(m);
     }
+    // Bytes first, all fetches begun in the same task as the reading (a blob: URL is resolved when
+    // its fetch begins): sending waits for the worker, time in which the app may empty a row or draw
+    // it again, revoking the URL just read. Memory: the images of the rows mounted now, at most.
+    const fetched = this.options.captureImages
+      ? await Promise.all(media.map(async (source) => ({ source, result: await this.fetchMedia(source.url) })))
+      : [];
     const ops = this.known.plan(scanned);
     if (ops.length > 0) await this.sink.items(ops);
-    if (this.options.captureImages) {
-      for (const source of media) {
-        if (this.mediaDone.has(source.mediaKey)) continue;
+    for (const { source, result } of fetched) {
+      if (result.ok) {
         this.mediaDone.add(source.mediaKey);
-        await this.sink.media(source, await this.fetchMedia(source.url));
+        this.mediaFailed.delete(source.mediaKey);
+        await this.sink.media(source, result);
+      } else {
+        // Said once; a later success (the row drawn again with a fresh URL) replaces it in the worker.
+        const first = !this.mediaFailed.has(source.mediaKey);
+        this.mediaFailed.set(source.mediaKey, source.url);
+        if (first) await this.sink.media(source, result);
       }
     }
     this.events.onProgress?.({ phase: this.phase, messages: this.known.messages, oldestDay: this.oldestDay, batches: this.batches });
     return { broken, pending };
+  }
+
+  /** Not yet fetched, or failed with another URL than the row shows now. */
+  private wantsMedia(source: MediaSource): boolean {
+    if (this.mediaDone.has(source.mediaKey)) return false;
+    const failed = this.mediaFailed.get(source.mediaKey);
+    return failed === undefined || failed !== source.url;
   }
 
   /**

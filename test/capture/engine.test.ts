@@ -364,6 +364,53 @@ describe('CaptureEngine', () => {
     expect(sink.mediaSeen.filter((m) => !m.fetched.ok).map((m) => m.source.mediaKey)).toEqual(['media:m50']);
   });
 
+  it('tries a failed image again once its row shows a fresh URL (the app drew the row again)', async () => {
+    const { list, sink } = setup({ total: 30, initial: 30 });
+    const row = list.scroller.querySelector<HTMLElement>('[data-id="m20"]')!;
+    row.dataset.media = 'blob:first';
+    const fetched: string[] = [];
+    const engine = new CaptureEngine(fakeAdapter(() => list), document, sink, {
+      captureImages: true,
+      timing: FAST,
+      fetchMedia: async (url) => {
+        fetched.push(url);
+        if (url === 'blob:first') {
+          // Revoked meanwhile: the app re-rendered the row with a new blob URL.
+          list.scroller.querySelector<HTMLElement>('[data-id="m20"]')!.dataset.media = 'blob:second';
+          return { ok: false, reason: 'fetch-failed' };
+        }
+        return { ok: true, bytes: new Uint8Array([7]) };
+      },
+    });
+    await engine.run();
+    expect(fetched).toEqual(['blob:first', 'blob:second']);
+    expect(sink.mediaSeen.map((m) => [m.source.mediaKey, m.fetched.ok])).toEqual([
+      ['media:m20', false],
+      ['media:m20', true],
+    ]);
+  });
+
+  it('fetches the bytes of a scan before sending its items, while the rows are as they were read', async () => {
+    const { list, sink } = setup({ total: 30, initial: 30 });
+    list.scroller.querySelector<HTMLElement>('[data-id="m25"]')!.dataset.media = 'blob:x';
+    const order: string[] = [];
+    const items = sink.items.bind(sink);
+    sink.items = async (ops) => {
+      order.push('items');
+      return items(ops);
+    };
+    const engine = new CaptureEngine(fakeAdapter(() => list), document, sink, {
+      captureImages: true,
+      timing: FAST,
+      fetchMedia: async () => {
+        order.push('fetch');
+        return { ok: true, bytes: new Uint8Array([1]) };
+      },
+    });
+    await engine.run();
+    expect(order.slice(0, 2)).toEqual(['fetch', 'items']);
+  });
+
   it('fetches nothing when images are not captured', async () => {
     const { list, sink } = setup({ total: 20, initial: 20 });
     for (const row of list.scroller.querySelectorAll<HTMLElement>('[data-row]')) row.dataset.media = 'blob:x';
