@@ -237,6 +237,24 @@ function chunkBytes(entry) {
   return m ? Number(m[2]) - Number(m[1]) + 1 : 0;
 }
 
+/**
+ * Where a session's time went, at the server: inside requests (from arrival to the answer: mostly
+ * the body arriving) and between them (from one answer to the next request: the client's work,
+ * e.g. reading its Blob slice, its checkpoint in IndexedDB, starting the fetch).
+ */
+function timeSplit(entries) {
+  let inside = 0;
+  let between = 0;
+  let prevEnd;
+  for (const e of entries) {
+    const start = Date.parse(e.time);
+    inside += e.durationMs;
+    if (prevEnd !== undefined) between += Math.max(0, start - prevEnd);
+    prevEnd = start + e.durationMs;
+  }
+  return `${(inside / 1000).toFixed(2)} s in requests, ${(between / 1000).toFixed(2)} s between them`;
+}
+
 const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
 const MiBs = (bytes) => `${(bytes / MiB).toFixed(2)} MiB`;
 
@@ -307,6 +325,7 @@ async function main() {
     const notes = [
       `- ratio extension / plain fetch: **${(extMBps / plainMBps).toFixed(2)}** (aim: 0.8 or better)`,
       `- chunk sizes (MiB), extension: ${chunkSizes(viaExtension.entries).map((b) => (b / MiB).toFixed(2)).join(', ')}; interrupted: ${chunkSizes(interrupted.entries).map((b) => (b / MiB).toFixed(2)).join(', ')}`,
+      `- time at the server: plain fetch ${timeSplit(plain.entries)}; extension ${timeSplit(viaExtension.entries)}; interrupted ${timeSplit(interrupted.entries)}`,
       `- Node ${process.version}, ${chromium}, 2 cores, 1-minute load average ${load.map((l) => l.toFixed(2)).join(' / ')} (start / before the extension upload / end).`,
       "- The local Drive (tools/drive-emulator) over HTTPS on loopback at Google's hostnames, full speed, files on disk; time = from the session's POST to the answer to its last byte, at the server.",
       `- The bytes: ${SIZE_MIB} MiB from bench/upload-bytes.mjs's generator, built into a Blob in the service worker and stored as two outbox items the way Outbox.add() stores them (paused); the plain fetch sends the first item's Blob read from IndexedDB, Resume in the popup starts the manager on each item. Each file in Drive was hashed: SHA-256 equal to the generator's.`,
