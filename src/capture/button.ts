@@ -27,8 +27,12 @@ button:disabled { opacity: .6; cursor: progress; }
 }
 `;
 
-/** Builds the button's host element (not yet in the page). */
-export function createButtonHost(doc: Document, siteName: string, onClick: () => void): HTMLElement {
+/**
+ * Builds the button's host element (not yet in the page). `label` is read once while the extension
+ * is alive: an orphaned script (extension updated) can no longer read browser.i18n, and its button
+ * must still lead to the overlay's "reload the page".
+ */
+export function createButtonHost(doc: Document, siteName: string, onClick: () => void, label = t('captureButton')): HTMLElement {
   const host = doc.createElement('span');
   host.setAttribute(BUTTON_ATTR, BUTTON_ACTION);
   const root = host.attachShadow({ mode: 'open' });
@@ -36,11 +40,15 @@ export function createButtonHost(doc: Document, siteName: string, onClick: () =>
   style.textContent = STYLE;
   const button = doc.createElement('button');
   button.type = 'button';
-  button.title = t('captureButtonTooltip', siteName);
+  try {
+    button.title = t('captureButtonTooltip', siteName);
+  } catch {
+    button.title = label;
+  }
   button.innerHTML = MARK_SVG;
-  const label = doc.createElement('span');
-  label.textContent = t('captureButton');
-  button.append(label);
+  const text = doc.createElement('span');
+  text.textContent = label;
+  button.append(text);
   button.addEventListener('click', (event) => {
     // The chat app must not treat the click as a click on its header (opening the profile).
     event.stopPropagation();
@@ -54,6 +62,7 @@ export function createButtonHost(doc: Document, siteName: string, onClick: () =>
 export class ButtonManager {
   private observer: MutationObserver | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly label = t('captureButton');
 
   constructor(
     private readonly doc: Document,
@@ -89,7 +98,7 @@ export class ButtonManager {
       if (header && kept === null && host.parentElement === header) kept = host;
       else host.remove();
     }
-    if (header && adapter && kept === null) header.append(createButtonHost(this.doc, adapter.name, this.onClick));
+    if (header && adapter && kept === null) header.append(createButtonHost(this.doc, adapter.name, this.onClick, this.label));
   }
 
   /** Moves keyboard focus to the button in the open chat's header, when there is one. */

@@ -7,7 +7,7 @@ import type { SiteAdapter } from './adapter';
 import { ButtonManager } from './button';
 import { CaptureChannel, CaptureRefusedError, type PortLike } from './channel';
 import { CaptureEngine, type CaptureOutcome, type EngineTiming } from './engine';
-import { CaptureOverlay, type StopWhy } from './overlay';
+import { CaptureOverlay, readOfflineWords, type OfflineWords, type StopWhy } from './overlay';
 
 export interface ControllerDeps {
   doc: Document;
@@ -38,6 +38,8 @@ export class CaptureController {
   /** The overlay on the page (also after the capture ended, until closed): never two at once. */
   private shown: CaptureOverlay | null = null;
   private readonly buttons: ButtonManager;
+  /** Read now, while the extension is alive: the overlay needs them after it is gone. */
+  private readonly offline: OfflineWords = readOfflineWords();
 
   constructor(private readonly deps: ControllerDeps) {
     this.buttons = new ButtonManager(deps.doc, deps.adapter, () => void this.start());
@@ -173,7 +175,7 @@ export class CaptureController {
         // Keyboard focus goes back where the user started, not to the top of the page.
         this.buttons.focus();
       },
-    });
+    }, this.offline);
     this.shown = overlay;
     return overlay;
   }

@@ -38,6 +38,29 @@ export type OverlayState =
   /** The extension was updated or reloaded: this page's script is cut off from it. */
   | { kind: 'disconnected' };
 
+/**
+ * The words the overlay needs once the extension is gone. An updated or reloaded extension leaves
+ * this page's script orphaned, and browser.i18n then throws ("Extension context invalidated"), so
+ * these are read while it is alive (when the content script starts) and kept.
+ */
+export interface OfflineWords {
+  label: string;
+  title: string;
+  disconnected: string;
+  reload: string;
+  close: string;
+}
+
+export function readOfflineWords(): OfflineWords {
+  return {
+    label: t('captureOverlayLabel'),
+    title: t('captureButton'),
+    disconnected: t('captureDisconnected'),
+    reload: t('captureReload'),
+    close: t('captureClose'),
+  };
+}
+
 export interface OverlayActions {
   stop(): void;
   cancel(): void;
@@ -91,6 +114,7 @@ export class CaptureOverlay {
     private readonly doc: Document,
     private readonly anchor: () => Element | null,
     private readonly act: OverlayActions,
+    private readonly offline: OfflineWords = readOfflineWords(),
   ) {
     this.host = doc.createElement('div');
     this.host.setAttribute(OVERLAY_ATTR, '');
@@ -102,11 +126,11 @@ export class CaptureOverlay {
     // Focusable by script only: focus rests here while no button is offered (encrypting).
     this.panel.tabIndex = -1;
     this.panel.setAttribute('role', 'region');
-    this.panel.setAttribute('aria-label', t('captureOverlayLabel'));
+    this.panel.setAttribute('aria-label', offline.label);
     const head = doc.createElement('div');
     head.className = 'head';
     head.innerHTML = MARK_SVG;
-    head.append(doc.createTextNode(t('captureButton')));
+    head.append(doc.createTextNode(offline.title));
     this.live = doc.createElement('p');
     this.live.className = 'text';
     this.live.setAttribute('role', 'status');
@@ -114,7 +138,7 @@ export class CaptureOverlay {
     this.note = doc.createElement('p');
     this.note.className = 'note';
     this.progress = doc.createElement('progress');
-    this.progress.setAttribute('aria-label', t('captureProgressLabel'));
+    this.progress.setAttribute('aria-label', words(() => t('captureProgressLabel'), offline.label));
     this.actions = doc.createElement('div');
     this.actions.className = 'actions';
     this.panel.append(head, this.live, this.note, this.progress, this.actions);
@@ -167,6 +191,35 @@ export class CaptureOverlay {
   }
 
   private render(rebuildActions = true): void {
+    try {
+      this.draw(rebuildActions);
+    } catch {
+      // Only browser.i18n throws here, and only once the extension is gone: say so, in kept words.
+      this.state = { kind: 'disconnected' };
+      this.drawOffline();
+    }
+  }
+
+  private drawOffline(): void {
+    this.live.textContent = this.offline.disconnected;
+    this.note.hidden = true;
+    this.progress.hidden = true;
+    const reload = this.button(this.offline.reload, () => this.act.reload(), true);
+    const close = this.button(this.offline.close, () => this.act.close());
+    this.actions.replaceChildren(reload, close);
+    if (this.host.isConnected) reload.focus();
+  }
+
+  private button(label: string, action: () => void, primary = false): HTMLButtonElement {
+    const b = this.doc.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (primary) b.className = 'primary';
+    b.addEventListener('click', action);
+    return b;
+  }
+
+  private draw(rebuildActions: boolean): void {
     this.place();
     const s = this.state;
     this.live.textContent = sentence(s);
@@ -178,14 +231,7 @@ export class CaptureOverlay {
     if (busy) this.progress.removeAttribute('value');
     if (!rebuildActions) return;
     const buttons: HTMLButtonElement[] = [];
-    const add = (label: string, action: () => void, primary = false) => {
-      const b = this.doc.createElement('button');
-      b.type = 'button';
-      b.textContent = label;
-      if (primary) b.className = 'primary';
-      b.addEventListener('click', action);
-      buttons.push(b);
-    };
+    const add = (label: string, action: () => void, primary = false) => buttons.push(this.button(label, action, primary));
     switch (s.kind) {
       case 'paused':
         // A paused capture can still be stopped or cancelled.
@@ -218,6 +264,14 @@ export class CaptureOverlay {
     // (the button pressed a moment ago was replaced).
     if (buttons[0] && (s.kind !== 'running' || hadFocus)) buttons[0].focus();
     else if (buttons.length === 0 && hadFocus) this.panel.focus();
+  }
+}
+
+function words(read: () => string, fallback: string): string {
+  try {
+    return read();
+  } catch {
+    return fallback;
   }
 }
 

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { PortLike } from '../../src/capture/channel';
 import { CaptureController, whyStopped, type ControllerDeps } from '../../src/capture/controller';
 import type { PageToWorkerPort, WorkerToPagePort } from '../../src/capture/protocol';
@@ -235,6 +236,62 @@ describe('CaptureController: one overlay, and focus back after it', () => {
     expect(overlayButtons()).toEqual(['Resume', 'Stop here', 'Cancel']);
     press('Cancel');
     await vi.waitFor(() => expect(overlayText()).toBe('Capture cancelled. Nothing was kept.'), { timeout: 10_000 });
+  });
+});
+
+describe('CaptureController after the extension is gone (browser.i18n throws in an orphaned script)', () => {
+  const invalidate = () =>
+    vi.spyOn(fakeBrowser.i18n, 'getMessage').mockImplementation(() => {
+      throw new Error('Extension context invalidated.');
+    });
+  const deps = (port: FakeWorkerPort, alive: () => boolean): ControllerDeps => ({
+    doc: document,
+    adapter: () => fakeAdapter(() => list),
+    connect: () => port,
+    status: async () => ({ keyReady: true, captureImages: true, historySince: null }),
+    openOptions: async () => undefined,
+    extensionAlive: alive,
+    reload: vi.fn(),
+    url: () => 'https://web.whatsapp.com/',
+    timing: FAST,
+  });
+
+  it('mid-capture: the page still says so and offers Reload page, in words read while it was alive', async () => {
+    list = new FakeList(document, { total: 400, latency: 60 });
+    const port = new FakeWorkerPort();
+    let alive = true;
+    const errors: unknown[] = [];
+    const onError = (e: PromiseRejectionEvent | ErrorEvent) => errors.push(e);
+    window.addEventListener('unhandledrejection', onError);
+    window.addEventListener('error', onError);
+    const controller = new CaptureController(deps(port, () => alive));
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Capturing/), { timeout: 10_000 });
+    invalidate();
+    alive = false;
+    port.drop();
+    await vi.waitFor(() => expect(overlayText()).toContain('ChatSeal was updated or restarted'), { timeout: 20_000 });
+    expect(overlayButtons()).toEqual(['Reload page', 'Close']);
+    expect(overlayRoot()!.activeElement?.textContent).toBe('Reload page');
+    await vi.waitFor(() => expect(controller.capturing).toBe(false));
+    window.removeEventListener('unhandledrejection', onError);
+    window.removeEventListener('error', onError);
+    expect(errors).toEqual([]);
+  });
+
+  it('a click after the extension is gone shows the same offer, not nothing', async () => {
+    list = new FakeList(document, { total: 20 });
+    const controller = new CaptureController(deps(new FakeWorkerPort(), () => false));
+    controller.installButton();
+    invalidate();
+    // The page re-renders its header: the orphaned script's button is put back all the same.
+    list.header.replaceChildren();
+    await vi.waitFor(() => expect(document.querySelector('[data-chatseal-action="encrypted-export"]')).not.toBeNull());
+    const button = document.querySelector('[data-chatseal-action="encrypted-export"]')!.shadowRoot!.querySelector('button')!;
+    expect(button.textContent).toBe('Encrypted export');
+    button.click();
+    await vi.waitFor(() => expect(overlayText()).toContain('ChatSeal was updated or restarted'));
+    expect(overlayButtons()).toEqual(['Reload page', 'Close']);
   });
 });
 
