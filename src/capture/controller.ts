@@ -5,7 +5,7 @@
 import type { CaptureStatus, ChatProbeReport, TabCaptureStatus } from '../messaging/protocol';
 import type { SiteAdapter } from './adapter';
 import { ButtonManager } from './button';
-import { CaptureChannel, CaptureRefusedError, type PortLike } from './channel';
+import { CaptureChannel, CaptureRefusedError, ChannelClosedError, type PortLike } from './channel';
 import { CaptureEngine, type CaptureOutcome, type EngineTiming } from './engine';
 import { CaptureOverlay, readOfflineWords, type OfflineWords, type StopWhy } from './overlay';
 
@@ -21,7 +21,12 @@ export interface ControllerDeps {
   reload(): void;
   url(): string;
   timing?: Partial<EngineTiming>;
+  /** How often a running capture checks extensionAlive() (ms; ALIVE_CHECK_MS unless a test sets it). */
+  aliveCheckMs?: number;
 }
+
+/** A reload can come with no event at all in the page; checking runtime.id this often is cheap. */
+export const ALIVE_CHECK_MS = 1000;
 
 /** What a start request came to (the content script maps it onto the popup's protocol). */
 export type StartOutcome = { started: true } | { started: false; reason: 'busy' | 'no-chat' | 'no-key' | 'extension-reloaded' };
@@ -105,14 +110,26 @@ export class CaptureController {
   }
 
   private async run(adapter: SiteAdapter, engine: CaptureEngine, sink: LateSink, overlay: CaptureOverlay): Promise<void> {
+    const slot = this.running;
     let channel: CaptureChannel | null = null;
     let disconnected = false;
+    // The extension reloaded or updated under the page: the port drops (onDisconnect), a send
+    // throws, or runtime.id is simply gone with no event at all. Whichever comes first says so at
+    // once (the engine still puts the user's scroll position back, in the background).
+    const gone = () => {
+      if (disconnected) return;
+      disconnected = true;
+      clearInterval(watchdog);
+      engine.cancel();
+      overlay.set({ kind: 'disconnected' });
+      if (this.running === slot) this.running = null;
+    };
+    const watchdog = setInterval(() => {
+      if (!this.deps.extensionAlive()) gone();
+    }, this.deps.aliveCheckMs ?? ALIVE_CHECK_MS);
     try {
       channel = new CaptureChannel(this.deps.connect());
-      channel.onDisconnect(() => {
-        disconnected = true;
-        engine.cancel();
-      });
+      channel.onDisconnect(gone);
       await channel.begin({
         site: adapter.site,
         chat: engine.conversation,
@@ -122,7 +139,7 @@ export class CaptureController {
       });
       sink.target = channel;
       const outcome = await engine.run();
-      if (disconnected) throw new Error('disconnected');
+      if (disconnected || !this.deps.extensionAlive()) throw new Error('disconnected');
       if (outcome.kind === 'cancelled') {
         channel.cancel();
         overlay.set({ kind: 'cancelled' });
@@ -154,11 +171,12 @@ export class CaptureController {
       if (error instanceof CaptureRefusedError && error.reason === 'no-key') {
         overlay.remove();
         await this.deps.openOptions().catch(() => undefined);
-      } else if (disconnected || !this.deps.extensionAlive()) overlay.set({ kind: 'disconnected' });
+      } else if (disconnected || error instanceof ChannelClosedError || !this.deps.extensionAlive()) gone();
       else overlay.set({ kind: 'failed', code: error instanceof Error ? error.name : 'error' });
       channel?.cancel();
     } finally {
-      this.running = null;
+      clearInterval(watchdog);
+      if (this.running === slot) this.running = null;
     }
   }
 

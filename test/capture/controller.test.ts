@@ -5,6 +5,7 @@ import type { PortLike } from '../../src/capture/channel';
 import { CaptureController, whyStopped, type ControllerDeps } from '../../src/capture/controller';
 import type { PageToWorkerPort, WorkerToPagePort } from '../../src/capture/protocol';
 import type { CaptureStatus } from '../../src/messaging/protocol';
+import { browser } from 'wxt/browser';
 import { fakeAdapter, FakeList } from './fake-list';
 
 const FAST = { minBatchTimeoutMs: 150, maxBatchTimeoutMs: 400, pollMs: 15, settleMs: 30, pendingWaitMs: 300, chatGoneGraceMs: 60, restoreMs: 5000 };
@@ -188,6 +189,95 @@ describe('CaptureController', () => {
   });
 });
 
+describe('CaptureController: the extension reloaded under the page', () => {
+  // After a reload the old content script is orphaned: browser.i18n and sends throw "Extension
+  // context invalidated", runtime.id is gone, and the port may or may not say it disconnected.
+  const invalidated = () => {
+    throw new Error('Extension context invalidated.');
+  };
+  afterEach(() => vi.restoreAllMocks());
+
+  async function capturing(port: FakeWorkerPort, alive: () => boolean, latency = 60) {
+    list = new FakeList(document, { total: 400, latency });
+    const d: ControllerDeps = {
+      doc: document,
+      adapter: () => fakeAdapter(() => list),
+      connect: () => port,
+      status: async () => ({ keyReady: true, captureImages: true, historySince: null }),
+      openOptions: vi.fn(async () => undefined),
+      extensionAlive: alive,
+      reload: vi.fn(),
+      url: () => 'https://web.whatsapp.com/',
+      timing: FAST,
+      aliveCheckMs: 50,
+    };
+    const controller = new CaptureController(d);
+    expect(await controller.start()).toEqual({ started: true });
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Capturing/), { timeout: 10_000 });
+    return { controller, d };
+  }
+
+  async function expectReloadOffer(controller: CaptureController, d: ControllerDeps) {
+    await vi.waitFor(() => expect(overlayText()).toBe('ChatSeal was updated or restarted, so this capture stopped and nothing was kept. Reload the page to start again.'), { timeout: 3000 });
+    expect(overlayButtons()).toEqual(['Reload page', 'Close']);
+    expect(controller.capturing).toBe(false);
+    press('Reload page');
+    expect(d.reload).toHaveBeenCalledTimes(1);
+  }
+
+  it('noticed with no port event at all (runtime.id gone), even though the page can no longer read its words', async () => {
+    const port = new FakeWorkerPort();
+    let alive = true;
+    const { controller, d } = await capturing(port, () => alive);
+    alive = false;
+    vi.spyOn(browser.i18n, 'getMessage').mockImplementation(invalidated);
+    // Sends go nowhere: the worker is gone, nothing acknowledges and nothing says disconnect.
+    port.postMessage = () => undefined;
+    await expectReloadOffer(controller, d);
+  });
+
+  it('noticed when a send throws, with no disconnect event', async () => {
+    const port = new FakeWorkerPort();
+    let alive = true;
+    const { controller, d } = await capturing(port, () => alive);
+    vi.spyOn(browser.i18n, 'getMessage').mockImplementation(invalidated);
+    port.postMessage = invalidated;
+    // runtime.id is checked rarely in real life; the throwing send must be enough on its own.
+    alive = true;
+    await expectReloadOffer(controller, d);
+    alive = false;
+  });
+
+  it('noticed on the port disconnect at once, while the engine still scrolls back', async () => {
+    const port = new FakeWorkerPort();
+    const { controller, d } = await capturing(port, () => true);
+    vi.spyOn(browser.i18n, 'getMessage').mockImplementation(invalidated);
+    port.drop();
+    await expectReloadOffer(controller, d);
+  });
+
+  it('the reload noticed while progress is still coming in: no error escapes from the page script', async () => {
+    const port = new FakeWorkerPort();
+    let alive = true;
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent) => errors.push(e.error);
+    window.addEventListener('error', onError);
+    try {
+      // Slow batches: the capture is still running (and reporting progress) a second later.
+      const { controller, d } = await capturing(port, () => alive, 300);
+      vi.spyOn(browser.i18n, 'getMessage').mockImplementation(invalidated);
+      alive = false;
+      port.postMessage = () => undefined;
+      await expectReloadOffer(controller, d);
+      await sleep(1200); // past the once-a-second progress throttle
+      expect(overlayButtons()).toEqual(['Reload page', 'Close']);
+      expect(errors).toEqual([]);
+    } finally {
+      window.removeEventListener('error', onError);
+    }
+  });
+});
+
 describe('CaptureController: one overlay, and focus back after it', () => {
   it('a second capture replaces the first one\'s overlay; Close puts focus back on the Encrypted export button', async () => {
     list = new FakeList(document, { total: 60 });
@@ -311,3 +401,7 @@ describe('whyStopped', () => {
     expect(whyStopped({ ...finished, stopReason: 'user-stopped', reachedStart: false, problems: [] })).toBe('user-stopped');
   });
 });
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
