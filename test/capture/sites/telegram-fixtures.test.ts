@@ -184,9 +184,9 @@ describe.each([
   ['k', fixtureK, TELEGRAM_K_ANCHORS, fixtureK.K_RENAMES],
   ['a', fixtureA, TELEGRAM_A_ANCHORS, fixtureA.A_RENAMES],
 ] as const)('telegram-%s fixture read by its adapter', (site, fixture, anchors, renames) => {
-  for (const chat of ['group', 'private'] as const) {
-    it(`${chat} chat: the adapter reads back the ground truth exactly`, () => {
-      const data = fixture.generate({ seed: 11, total: 400, chat, end: END }, digests);
+  for (const [chat, seed, total] of [['group', 11, 400], ['private', 11, 400], ['group', 1, 3000]] as const) {
+    it(`${chat} chat, seed ${seed}, ${total} messages: the adapter reads back the ground truth exactly`, () => {
+      const data = fixture.generate({ seed, total, chat, end: END }, digests);
       const { adapter, items, broken, media } = renderAndRead(site, data);
       expect(broken).toBeNull();
       const out = adapter.finalize(items, { timeZone: 'Europe/Berlin', reachedStart: true });
