@@ -13,7 +13,8 @@
 //                 twice, from the emulator's uploadStats
 //
 // The outbox items are prepared the way src/backup/outbox.ts add() stores them (IndexedDB
-// 'chatseal', store 'outbox', keyPath id, the next seq), written from the service worker with a
+// 'chatseal': the facts in store 'outbox', keyPath id, the next seq; the Blob in store
+// 'outbox-files' under the same id, both in one transaction), written from the service worker with a
 // Blob built there from bench/upload-bytes.mjs's generator, in state 'paused'; each upload starts
 // as a user starts one: Resume in the popup. The extension carries no bench code. Encryption is not
 // in the figures (bench:crypto measures it). Each time is measured at the local Drive, from the
@@ -80,7 +81,7 @@ async function waitUntil(what, test, timeoutMs) {
 
 /**
  * Runs in the service worker: builds the Blob from the generator (`fill`'s source) and stores one
- * outbox record per entry of `records`, all holding that Blob, as Outbox.add() would (next seq).
+ * outbox record per entry of `records` and, beside each, that Blob, as Outbox.add() would (next seq).
  */
 async function seedOutbox(sw, records) {
   // One expression holding both functions' source: the generator arrives as code, not as a string
@@ -107,15 +108,19 @@ async function seedInWorker(fill, { size, piece, dbName, dbVersion, records }) {
     req.onerror = () => reject(req.error);
   });
   try {
-    const tx = db.transaction('outbox', 'readwrite');
+    const tx = db.transaction(['outbox', 'outbox-files'], 'readwrite');
     const store = tx.objectStore('outbox');
+    const files = tx.objectStore('outbox-files');
     const existing = await new Promise((resolve, reject) => {
       const req = store.getAll();
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
     let seq = existing.reduce((max, r) => Math.max(max, r.seq + 1), 0);
-    for (const record of records) store.put({ ...record, seq: seq++, size: blob.size, blob });
+    for (const record of records) {
+      store.put({ ...record, seq: seq++, size: blob.size });
+      files.put({ id: record.id, blob });
+    }
     await new Promise((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
@@ -163,13 +168,13 @@ async function plainUpload(ext, drive, id) {
         req.onsuccess = () => resolve(req.result);
         req.onerror = () => reject(req.error);
       });
-      const item = await new Promise((resolve, reject) => {
-        const req = db.transaction('outbox').objectStore('outbox').get(id);
+      const file = await new Promise((resolve, reject) => {
+        const req = db.transaction('outbox-files').objectStore('outbox-files').get(id);
         req.onsuccess = () => resolve(req.result);
         req.onerror = () => reject(req.error);
       });
       db.close();
-      const size = item.blob.size;
+      const size = file.blob.size;
       const init = await fetch('https://www.googleapis.com/upload/drive/v3/files?uploadType=resumable', {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json; charset=UTF-8', 'X-Upload-Content-Length': String(size) },
@@ -177,7 +182,7 @@ async function plainUpload(ext, drive, id) {
       });
       await init.text();
       const session = init.headers.get('Location');
-      const put = await fetch(session, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Range': `bytes 0-${size - 1}/${size}` }, body: item.blob });
+      const put = await fetch(session, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Range': `bytes 0-${size - 1}/${size}` }, body: file.blob });
       const body = await put.text();
       return { status: put.status, body, uploadId: new URL(session).searchParams.get('upload_id') };
     },

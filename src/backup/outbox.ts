@@ -1,8 +1,10 @@
 // The outbox: every encrypted file bound for Google Drive waits here (IndexedDB store `outbox`)
 // until Drive has confirmed it, so being offline, not connected, signed out, out of quota or a
-// closed browser loses nothing. A record holds the ciphertext as a Blob (the browser keeps Blob data
-// outside the JS heap and may page it to disk: it is ciphertext) and only facts that say nothing
-// about the chat: kind, size, hash, key id, dates, the message count, and where an upload stands.
+// closed browser loses nothing. A record holds only facts that say nothing about the chat: kind,
+// size, hash, key id, dates, the message count, and where an upload stands. The ciphertext Blob lives
+// beside it in store `outbox-files` under the same id, written once by add() and deleted with the
+// item: a checkpoint after every uploaded chunk rewrites the small record only, because putting a
+// record that holds a Blob makes Chromium copy the whole file again (seconds for 256 MiB).
 // Titles never come here (src/backup/titles.ts holds them in memory).
 //
 // Writers: the capture session and the import page `add` a backup and then poke the worker's upload
@@ -81,19 +83,24 @@ export interface OutboxItem {
   /** Upload attempts that ended in an error since the last success or Retry. */
   attempts: number;
   upload?: UploadCheckpoint;
-  blob: Blob;
 }
 
 /** What the `outbox` store holds. */
 export type OutboxRecord = OutboxItem;
 
+/** What the `outbox-files` store holds: an item's ciphertext, under the item's id. */
+export interface OutboxFileRecord {
+  id: string;
+  blob: Blob;
+}
+
 /** Fields `update` may change; a field given as `undefined` is removed. */
-export type OutboxPatch = Partial<Omit<OutboxItem, 'id' | 'kind' | 'blob' | 'size' | 'sha256' | 'keyId' | 'createdAt' | 'addedAt' | 'seq' | 'fileName'>>;
+export type OutboxPatch = Partial<Omit<OutboxItem, 'id' | 'kind' | 'size' | 'sha256' | 'keyId' | 'createdAt' | 'addedAt' | 'seq' | 'fileName'>>;
 
 export class OutboxError extends Error {
   override name = 'OutboxError';
   constructor(
-    readonly code: 'bad-item',
+    readonly code: 'bad-item' | 'missing-file',
     message: string,
   ) {
     super(message);
@@ -135,17 +142,29 @@ export class Outbox {
       ...(input.messageCount === undefined ? {} : { messageCount: input.messageCount }),
       state: 'waiting',
       attempts: 0,
-      blob: input.blob,
     };
     const db = await this.db();
-    const tx = db.transaction('outbox', 'readwrite');
-    for (const old of await tx.store.getAll()) {
+    // Record and file in one transaction: no item without its bytes, no bytes without an item.
+    const tx = db.transaction(['outbox', 'outbox-files'], 'readwrite');
+    const records = tx.objectStore('outbox');
+    const files = tx.objectStore('outbox-files');
+    for (const old of await records.getAll()) {
       item.seq = Math.max(item.seq, old.seq + 1);
-      if (item.kind !== 'backup' && old.kind === item.kind) await tx.store.delete(old.id);
+      if (item.kind !== 'backup' && old.kind === item.kind) {
+        await records.delete(old.id);
+        await files.delete(old.id);
+      }
     }
-    await tx.store.put(item);
+    await records.put(item);
+    await files.put({ id: item.id, blob: input.blob });
     await tx.done;
     return item;
+  }
+
+  /** An item's ciphertext, or undefined when the item is gone. */
+  async file(id: string): Promise<Blob | undefined> {
+    const db = await this.db();
+    return (await db.get('outbox-files', id))?.blob;
   }
 
   /** Every item, oldest first (the order uploads go in). */
@@ -163,7 +182,7 @@ export class Outbox {
   /**
    * Changes an item in one transaction and returns it, or undefined when it is gone (cancelled or
    * uploaded meanwhile: an update never brings an item back). `patch` may be a function of the
-   * current item, returning null to change nothing.
+   * current item, returning null to change nothing. Only the small record is rewritten, never the file.
    */
   async update(id: string, patch: OutboxPatch | ((item: OutboxItem) => OutboxPatch | null)): Promise<OutboxItem | undefined> {
     const db = await this.db();
@@ -188,12 +207,14 @@ export class Outbox {
     return next as unknown as OutboxItem;
   }
 
-  /** True when there was such an item. */
+  /** Removes the item and its file together. True when there was such an item. */
   async remove(id: string): Promise<boolean> {
     const db = await this.db();
-    const tx = db.transaction('outbox', 'readwrite');
-    const found = (await tx.store.getKey(id)) !== undefined;
-    if (found) await tx.store.delete(id);
+    const tx = db.transaction(['outbox', 'outbox-files'], 'readwrite');
+    const records = tx.objectStore('outbox');
+    const found = (await records.getKey(id)) !== undefined;
+    await records.delete(id);
+    await tx.objectStore('outbox-files').delete(id);
     await tx.done;
     return found;
   }

@@ -8,7 +8,7 @@
 //
 // State lives in the outbox (IndexedDB) and in storage.local (the last successful backup: when,
 // size, kind; never a title). Live progress (speed, time left) is memory only.
-import type { Outbox, OutboxItem, OutboxPatch, OutboxReason, UploadCheckpoint } from '../backup/outbox';
+import { OutboxError, type Outbox, type OutboxItem, type OutboxPatch, type OutboxReason, type UploadCheckpoint } from '../backup/outbox';
 import type { DriveClient, DriveFile } from './client';
 import type { ConnectionState } from './connection';
 import { DriveError } from './errors';
@@ -346,11 +346,13 @@ export class UploadManager {
       );
       if (!started || started.state !== 'uploading') return;
       this.changed();
+      const blob = await this.deps.outbox.file(item.id);
+      if (!blob) throw new OutboxError('missing-file', 'the outbox item has no file');
       const client = this.deps.connection.client();
       const folder = await client.ensureFolder(FOLDER_NAME, controller.signal);
       const file = await (this.deps.upload ?? resumableUpload)({
         client,
-        blob: item.blob,
+        blob,
         metadata: uploadMetadata({ kind: item.kind, keyId: item.keyId, createdAt: item.createdAt }, folder, item.fileName),
         sha256: item.sha256,
         ...(item.upload === undefined ? {} : { resume: item.upload }),

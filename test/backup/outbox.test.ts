@@ -12,6 +12,25 @@ async function freshOutbox(now?: () => Date): Promise<{ outbox: Outbox; db: Chat
   opened.push({ name, db });
   return { outbox: new Outbox(async () => db, now), db };
 }
+/** An outbox whose database records the stores and mode of every transaction it opens. */
+async function recordedOutbox(): Promise<{ outbox: Outbox; db: ChatSealDb; scopes: { stores: string[]; mode: string }[] }> {
+  const { db } = await freshOutbox();
+  const scopes: { stores: string[]; mode: string }[] = [];
+  const recording = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'transaction') {
+        return (stores: string | string[], mode?: IDBTransactionMode) => {
+          scopes.push({ stores: [stores].flat(), mode: mode ?? 'readonly' });
+          return target.transaction(stores as never, mode);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { outbox: new Outbox(async () => recording), db, scopes };
+}
+
 afterEach(async () => {
   for (const { name, db } of opened.splice(0)) {
     db.close();
@@ -55,9 +74,17 @@ describe('Outbox.add', () => {
     db.close();
     const again = await openChatSealDb(name);
     opened.push({ name, db: again });
-    const back = await new Outbox(async () => again).get(item.id);
-    expect(back?.blob).toBeInstanceOf(Blob);
-    expect(new Uint8Array(await back!.blob.arrayBuffer())).toEqual(new Uint8Array([7, 8, 9]));
+    const back = await new Outbox(async () => again).file(item.id);
+    expect(back).toBeInstanceOf(Blob);
+    expect(new Uint8Array(await back!.arrayBuffer())).toEqual(new Uint8Array([7, 8, 9]));
+  });
+
+  it('writes the record and its file in one transaction over both stores', async () => {
+    const { outbox, db, scopes } = await recordedOutbox();
+    const item = await outbox.add(backup());
+    expect(scopes).toEqual([{ stores: ['outbox', 'outbox-files'], mode: 'readwrite' }]);
+    expect(await db.getAllKeys('outbox')).toEqual([item.id]);
+    expect(await db.getAllKeys('outbox-files')).toEqual([item.id]);
   });
 
   it('gives every backup a different name and id', async () => {
@@ -92,6 +119,8 @@ describe('Outbox.add', () => {
     const ids = (await outbox.list()).map((i) => i.id);
     expect(ids).toEqual([b.id, f1.id, k2.id]);
     expect(ids).not.toContain(k1.id);
+    expect(await outbox.file(k1.id)).toBeUndefined();
+    expect(new Uint8Array(await (await outbox.file(k2.id))!.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3, 4]));
   });
 
   it.each([
@@ -102,9 +131,10 @@ describe('Outbox.add', () => {
     ['a fractional message count', { messageCount: 1.5 }],
     ['an unknown kind', { kind: 'photo' as never }],
   ])('refuses %s', async (_what, over) => {
-    const { outbox } = await freshOutbox();
+    const { outbox, db } = await freshOutbox();
     await expect(outbox.add(backup(over))).rejects.toBeInstanceOf(OutboxError);
     expect(await outbox.list()).toEqual([]);
+    expect(await db.count('outbox-files')).toBe(0);
   });
 });
 
@@ -141,6 +171,36 @@ describe('Outbox.list / get / update / remove', () => {
     expect(same?.attempts).toBe(2);
   });
 
+  it('rewrites only the small record on update (checkpoints), never the file', async () => {
+    const { outbox, db, scopes } = await recordedOutbox();
+    const item = await outbox.add(backup({ blob: new Blob([new Uint8Array([5, 6, 7])]) }));
+    scopes.length = 0;
+    const checkpoint = { sessionUrl: 'https://www.googleapis.com/upload/drive/v3/files?upload_id=x', offset: 262144, chunkSize: 262144 };
+    await outbox.update(item.id, { state: 'uploading' });
+    await outbox.update(item.id, () => ({ upload: checkpoint }));
+    await outbox.update(item.id, () => null);
+    expect(scopes).toEqual([
+      { stores: ['outbox'], mode: 'readwrite' },
+      { stores: ['outbox'], mode: 'readwrite' },
+      { stores: ['outbox'], mode: 'readwrite' },
+    ]);
+    expect(await outbox.get(item.id)).toMatchObject({ state: 'uploading', upload: checkpoint });
+    expect(Object.keys((await db.get('outbox', item.id))!)).not.toContain('blob');
+    expect(new Uint8Array(await (await outbox.file(item.id))!.arrayBuffer())).toEqual(new Uint8Array([5, 6, 7]));
+  });
+
+  it('removes the record and its file together, in one transaction', async () => {
+    const { outbox, db, scopes } = await recordedOutbox();
+    const keep = await outbox.add(backup());
+    const gone = await outbox.add(backup());
+    scopes.length = 0;
+    expect(await outbox.remove(gone.id)).toBe(true);
+    expect(scopes).toEqual([{ stores: ['outbox', 'outbox-files'], mode: 'readwrite' }]);
+    expect(await db.getAllKeys('outbox')).toEqual([keep.id]);
+    expect(await db.getAllKeys('outbox-files')).toEqual([keep.id]);
+    expect(await outbox.file(gone.id)).toBeUndefined();
+  });
+
   it('never brings a removed item back through update', async () => {
     const { outbox } = await freshOutbox();
     const item = await outbox.add(backup());
@@ -151,12 +211,14 @@ describe('Outbox.list / get / update / remove', () => {
     expect(await outbox.remove(item.id)).toBe(false);
   });
 
-  it('stores nothing but the agreed non-secret fields beside the Blob', async () => {
+  it('stores nothing but the agreed non-secret fields in the record, and only id and Blob in the file store', async () => {
     const { outbox, db } = await freshOutbox();
     const item = await outbox.add(backup({ complete: false, messageCount: 12 }));
     const raw = (await db.get('outbox', item.id)) as unknown as Record<string, unknown>;
     expect(Object.keys(raw).sort()).toEqual(
-      ['addedAt', 'attempts', 'blob', 'complete', 'createdAt', 'fileName', 'id', 'keyId', 'kind', 'messageCount', 'seq', 'sha256', 'size', 'state'].sort(),
+      ['addedAt', 'attempts', 'complete', 'createdAt', 'fileName', 'id', 'keyId', 'kind', 'messageCount', 'seq', 'sha256', 'size', 'state'].sort(),
     );
+    const file = (await db.get('outbox-files', item.id)) as unknown as Record<string, unknown>;
+    expect(Object.keys(file).sort()).toEqual(['blob', 'id']);
   });
 });

@@ -1,6 +1,6 @@
 // Issue 3's data path and DESIGN.md's rule "plaintext stays in memory", for a real capture: after
 // an Encrypted export, nothing the extension persisted (every IndexedDB record, including the
-// outbox's ciphertext blob, storage.local and .sync, OPFS, Cache Storage, the extension pages'
+// outbox's ciphertext blob in 'outbox-files', storage.local and .sync, OPFS, Cache Storage, the extension pages'
 // localStorage) holds the chat's title, a sender's name or a message's text, and the chat page's
 // own storage got none of it either. The title does sit in storage.session (memory), which is
 // also what proves the walk and the search would find it.
@@ -31,6 +31,7 @@ test('after an Encrypted export, the chat title, names and texts are only in mem
   expect(findText(worker.session, [title]).length).toBeGreaterThan(0);
   const { session: _memory, ...atRest } = worker;
   expect(atRest.indexedDB.some((db) => db.stores.some((s) => s.name === 'outbox' && s.records.length > 0))).toBe(true);
+  expect(atRest.indexedDB.some((db) => db.stores.some((s) => s.name === 'outbox-files' && s.records.length > 0))).toBe(true);
   expect(findText(atRest, needles).map((f) => `${f.at}: ${f.form}`)).toEqual([]);
 
   const pages = ext.context.pages().filter((p) => p.url().startsWith(`${ext.origin}/`));

@@ -110,7 +110,7 @@ export async function waitForCaptureEnd(page: Page, timeoutMs = 600_000): Promis
   }
 }
 
-/** Backups waiting in the outbox (IndexedDB 'chatseal', store 'outbox'), oldest first, as bytes. */
+/** Backups waiting in the outbox (IndexedDB 'chatseal': facts in 'outbox', Blobs in 'outbox-files'), oldest first, as bytes. */
 export async function outboxBackups(ext: ExtensionSession): Promise<Buffer[]> {
   const sw = await ext.currentWorker();
   const encoded = await sw.evaluate(async () => {
@@ -121,15 +121,20 @@ export async function outboxBackups(ext: ExtensionSession): Promise<Buffer[]> {
     });
     try {
       if (!db.objectStoreNames.contains('outbox')) return [];
-      const records = await new Promise<{ kind: string; blob: Blob; seq?: number }[]>((resolve, reject) => {
-        const req = db.transaction('outbox').objectStore('outbox').getAll();
-        req.onsuccess = () => resolve(req.result as never);
-        req.onerror = () => reject(req.error);
-      });
+      const all = <T>(store: string) =>
+        new Promise<T[]>((resolve, reject) => {
+          const req = db.transaction(store).objectStore(store).getAll();
+          req.onsuccess = () => resolve(req.result as T[]);
+          req.onerror = () => reject(req.error);
+        });
+      const records = await all<{ id: string; kind: string; seq?: number }>('outbox');
+      const files = new Map((await all<{ id: string; blob: Blob }>('outbox-files')).map((f) => [f.id, f.blob]));
       const backups = records.filter((r) => r.kind === 'backup').sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
       const out: string[] = [];
       for (const r of backups) {
-        const bytes = new Uint8Array(await r.blob.arrayBuffer());
+        const blob = files.get(r.id);
+        if (!blob) throw new Error(`outbox item ${r.id} has no file`);
+        const bytes = new Uint8Array(await blob.arrayBuffer());
         let bin = '';
         for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
         out.push(btoa(bin));

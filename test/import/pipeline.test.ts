@@ -97,9 +97,11 @@ describe('import pipeline', () => {
     const keys = await db.getAll('keys');
     const keyring = await db.getAll('keyring');
     const outbox = await db.getAll('outbox');
+    const outboxFiles = await db.getAll('outbox-files');
     db.close();
-    expect(stores.sort()).toEqual(['keyring', 'keys', 'outbox']);
+    expect(stores.sort()).toEqual(['keyring', 'keys', 'outbox', 'outbox-files']);
     expect(outbox).toEqual([]);
+    expect(outboxFiles).toEqual([]);
     expect(keys.map((r) => r.keyId)).toEqual([key.keyId]);
     expect(keyring).toEqual([]);
     expect(JSON.stringify(keys)).not.toContain('Lisbon');

@@ -42,7 +42,7 @@ describe('queueForDrive', () => {
       messageCount: doc.messages.length,
       complete: doc.capture.reachedStart,
     });
-    expect(new Uint8Array(await stored!.blob.arrayBuffer())).toEqual(bytes);
+    expect(new Uint8Array(await (await outbox.file(item.id))!.arrayBuffer())).toEqual(bytes);
     expect(await titleOf(item.id)).toBe(doc.conversation.title);
     expect(calls).toEqual([{ type: 'outbox.kick', payload: {} }]);
   });

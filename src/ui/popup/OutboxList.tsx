@@ -31,8 +31,8 @@ export function OutboxList(props: { items: OutboxItemView[]; onView: (view: Outb
     setError(null);
     try {
       // The popup reads the ciphertext Blob from IndexedDB itself: a Blob cannot cross the channel.
-      const stored = await new Outbox(() => openChatSealDb()).get(item.id);
-      if (stored) saveFile(stored.blob, stored.fileName);
+      const blob = await new Outbox(() => openChatSealDb()).file(item.id);
+      if (blob) saveFile(blob, item.fileName);
     } catch (e) {
       setError(errorText(e));
     }

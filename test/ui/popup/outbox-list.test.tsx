@@ -125,15 +125,13 @@ describe('popup: upload queue', () => {
   it('"Save as file" saves the queued ciphertext itself (read from the outbox) under its dated name', async () => {
     // happy-dom's Blob does not survive Node's structured clone, so the outbox read is stubbed here;
     // test/backup/outbox.test.ts shows the real store keeps the Blob byte for byte.
-    const get = vi.spyOn(Outbox.prototype, 'get').mockImplementation(async (id) =>
-      id === 'item-1' ? ({ id, fileName: 'ChatSeal-2026-03-05-abcdefghij.age', blob: new Blob([new Uint8Array([1, 2, 3])]) } as Awaited<ReturnType<Outbox['get']>>) : undefined,
-    );
+    const file = vi.spyOn(Outbox.prototype, 'file').mockImplementation(async (id) => (id === 'item-1' ? new Blob([new Uint8Array([1, 2, 3])]) : undefined));
     fake.outbox = { items: [item({ reason: 'not-connected' })], lastBackup: null };
     const saved = captureDownloads();
     render(<PopupApp />);
     fireEvent.click(await screen.findByRole('button', { name: 'Save as file' }));
     await waitFor(() => expect(saved).toHaveLength(1));
-    expect(get).toHaveBeenCalledWith('item-1');
+    expect(file).toHaveBeenCalledWith('item-1');
     expect(saved[0]!.name).toBe('ChatSeal-2026-03-05-abcdefghij.age');
     expect(new Uint8Array(await saved[0]!.blob.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
   });
