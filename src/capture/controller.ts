@@ -113,6 +113,8 @@ export class CaptureController {
     const slot = this.running;
     let channel: CaptureChannel | null = null;
     let disconnected = false;
+    /** 'end' was sent: the worker closes the port once it has answered, which is no reload. */
+    let ending = false;
     // The extension reloaded or updated under the page: the port drops (onDisconnect), a send
     // throws, or runtime.id is simply gone with no event at all. Whichever comes first says so at
     // once (the engine still puts the user's scroll position back, in the background).
@@ -129,7 +131,10 @@ export class CaptureController {
     }, this.deps.aliveCheckMs ?? ALIVE_CHECK_MS);
     try {
       channel = new CaptureChannel(this.deps.connect());
-      channel.onDisconnect(gone);
+      // Once 'end' is sent, a port that drops without an answer rejects end() instead (below).
+      channel.onDisconnect(() => {
+        if (!ending) gone();
+      });
       await channel.begin({
         site: adapter.site,
         chat: engine.conversation,
@@ -146,6 +151,7 @@ export class CaptureController {
         return;
       }
       overlay.set({ kind: 'saving', messages: outcome.messages });
+      ending = true;
       const result = await channel.end({
         stopReason: outcome.stopReason,
         reachedStart: outcome.reachedStart,

@@ -225,6 +225,33 @@ describe('CaptureController: the extension reloaded under the page', () => {
     expect(d.reload).toHaveBeenCalledTimes(1);
   }
 
+  it('the worker closing the port after it answered "saved" is no reload: the overlay says saved', async () => {
+    const port = new FakeWorkerPort();
+    const post = port.postMessage.bind(port);
+    port.postMessage = (message: unknown) => {
+      post(message);
+      // The worker's session closes the port once the backup is made, right after 'saved'.
+      if ((message as PageToWorkerPort).t === 'end') setTimeout(() => port.drop(), 0);
+    };
+    list = new FakeList(document, { total: 60 });
+    const controller = new CaptureController({
+      doc: document,
+      adapter: () => fakeAdapter(() => list),
+      connect: () => port,
+      status: async () => ({ keyReady: true, captureImages: true, historySince: null }),
+      openOptions: vi.fn(async () => undefined),
+      extensionAlive: () => true,
+      reload: vi.fn(),
+      url: () => 'https://web.whatsapp.com/',
+      timing: FAST,
+      aliveCheckMs: 50,
+    });
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Backup encrypted/), { timeout: 10_000 });
+    await sleep(200);
+    expect(overlayText()).toMatch(/^Backup encrypted/);
+  });
+
   it('noticed with no port event at all (runtime.id gone), even though the page can no longer read its words', async () => {
     const port = new FakeWorkerPort();
     let alive = true;
