@@ -27,6 +27,7 @@ import {
   exportButton,
   fixtureStats,
   fixtureUrl,
+  groundTruth,
   openFixture,
   outboxBackups,
   setUpTestKey,
@@ -91,6 +92,92 @@ async function pageHeap(cdp) {
   return heapOf(await cdp.send('Runtime.getHeapUsage'));
 }
 
+/** In the page: the list's own scroller (the nearest scrolling ancestor of its rows). */
+const FIND_SCROLLER = `(() => {
+  let el = globalThis.__chatsealFixture.list.mountedRows()[0];
+  while (el && !(/(auto|scroll)/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight)) el = el.parentElement;
+  if (!el) throw new Error('no scrolling element above the rows');
+  return el;
+})()`;
+
+/**
+ * Bench-only probe in the page (nothing in the extension changes): the time each older batch is
+ * asked for (the fixture's fetch counter moving, seen from a scroll listener added after the
+ * fixture's own, so it runs in the same event) and the time it lands (the list's 'batch' event).
+ * With them the capture splits into: click → first fetch, fetch → landing (latency + the
+ * fixture's work), landing → next fetch (the engine: scan, sending to the worker, media, waits),
+ * last landing → saved (finalize + encrypt).
+ */
+async function installProbe(page) {
+  await page.evaluate(`(() => {
+    const fixture = globalThis.__chatsealFixture;
+    const scroller = ${FIND_SCROLLER};
+    const probe = { asked: [], landed: [] };
+    let fetches = fixture.stats().fetches;
+    scroller.addEventListener('scroll', () => {
+      const now = fixture.stats().fetches;
+      if (now !== fetches) probe.asked.push(performance.now());
+      fetches = now;
+    }, { passive: true });
+    fixture.list.on('batch', () => {
+      probe.landed.push(performance.now());
+      fetches = fixture.stats().fetches;
+    });
+    globalThis.__chatsealBenchProbe = probe;
+  })()`);
+}
+
+async function readProbe(page, clickedAt, endedAt) {
+  const { asked, landed, origin } = await page.evaluate(() => ({ ...globalThis.__chatsealBenchProbe, origin: performance.timeOrigin }));
+  // Node's and the page's performance clocks differ in origin: convert the page's to epoch ms.
+  const abs = (t) => origin + t;
+  const gaps = []; // landing → next ask
+  const waits = []; // ask → its landing
+  let j = 0;
+  for (const a of asked) {
+    while (j < landed.length && landed[j] < a) j++;
+    if (j < landed.length) waits.push(landed[j] - a);
+  }
+  let k = 0;
+  for (const l of landed) {
+    while (k < asked.length && asked[k] <= l) k++;
+    if (k < asked.length) gaps.push(asked[k] - l);
+  }
+  const sorted = gaps.slice().sort((x, y) => x - y);
+  const pct = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const sum = (xs) => xs.reduce((s, x) => s + x, 0);
+  return {
+    asks: asked.length,
+    lands: landed.length,
+    toFirstAsk: asked.length ? abs(asked[0]) - clickedAt : NaN,
+    inWaits: sum(waits),
+    inGaps: sum(gaps),
+    gapMedian: pct(0.5),
+    gapP90: pct(0.9),
+    gapMax: sorted.at(-1) ?? 0,
+    longGaps: gaps.filter((g) => g >= 1000).length,
+    afterLast: landed.length ? endedAt - abs(landed.at(-1)) : NaN,
+  };
+}
+
+/** Key order does not matter in a JSON comparison; values and arrays do. */
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+/** Index of the first message that differs from the ground truth, or -1 when equal (count included). */
+function firstDifference(messages, truth) {
+  const n = Math.max(messages.length, truth.length);
+  for (let i = 0; i < n; i++) {
+    if (JSON.stringify(canonical(messages[i])) !== JSON.stringify(canonical(truth[i]))) return i;
+  }
+  return -1;
+}
+
 /** The fixture alone: a script scrolls its list to the top as soon as each batch lands. */
 async function measureFloor(ext, url) {
   const page = await ext.context.newPage();
@@ -109,7 +196,7 @@ async function measureFloor(ext, url) {
   });
   const stats = await fixtureStats(page);
   await page.close();
-  return { ms, batches: stats.batches };
+  return { ms, batches: stats.batches, workMs: stats.workMs };
 }
 
 async function benchSite(ext, key, site, tmp) {
@@ -121,21 +208,37 @@ async function benchSite(ext, key, site, tmp) {
   const cdp = await ext.context.newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   const before = { page: await pageHeap(cdp), worker: await workerHeap(ext) };
+  await installProbe(page);
+  const known = (await outboxBackups(ext)).length;
+  const clickedAt = Date.now();
   const started = performance.now();
   await exportButton(page).click();
   const end = await waitForCaptureEnd(page, 30 * 60_000);
   const ms = performance.now() - started;
+  const endedAt = Date.now();
   const after = { page: await pageHeap(cdp), worker: await workerHeap(ext) };
   const stats = await fixtureStats(page);
+  const probe = await readProbe(page, clickedAt, endedAt);
   if (end.end !== 'saved') throw new Error(`${site}: capture ended '${end.end}': ${end.text}`);
   const backups = await outboxBackups(ext);
+  if (backups.length !== known + 1) throw new Error(`${site}: ${backups.length - known} new backups in the outbox, expected 1`);
   const doc = await decryptBackup(backups.at(-1), key.digits, tmp);
+  const truth = await groundTruth(page);
+  const diff = firstDifference(doc.messages, truth);
   await page.close();
   const theoretical = stats.batches * LATENCY;
   return {
     site,
     messages: doc.messages.length,
+    truth: truth.length,
+    equal: diff < 0,
+    firstDiff: diff,
     complete: doc.capture.reachedStart && doc.capture.stopReason === 'reached-start',
+    workMs: stats.workMs,
+    hollowMs: stats.hollowMs,
+    floorWorkMs: floor.workMs,
+    floorBatches: floor.batches,
+    probe,
     ms,
     perSecond: doc.messages.length / (ms / 1000),
     batches: stats.batches,
@@ -155,11 +258,22 @@ const mib = (b) => fmt(b / MiB);
 
 function table(rows) {
   const head =
-    '| fixture | messages (complete) | capture s | messages/s | batches | floor s (batches × latency) | floor s (measured) | ratio | ratio to measured | page heap MiB before → after | worker heap MiB before → after | rows removed/emptied, max mounted |\n' +
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+    '| fixture | messages / ground truth (complete, equal) | capture s | messages/s | batches | floor s (batches × latency) | floor s (measured: fixture alone) | fixture work s (capture / floor run) | **ratio** | ratio to measured | page heap MiB before → after | worker heap MiB before → after | rows removed/emptied, max mounted |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const lines = rows.map(
     (r) =>
-      `| ${r.site} ${fmt(TOTAL, 0)} | ${fmt(r.messages, 0)} (${r.complete ? 'yes' : 'NO'}) | ${fmt(r.ms / 1000)} | ${fmt(r.perSecond, 0)} | ${r.batches} | ${fmt(r.theoretical / 1000)} | ${fmt(r.floorMs / 1000)} | **${fmt(r.ratio, 2)}** | ${fmt(r.ratioToMeasured, 2)} | ${mib(r.before.page)} → ${mib(r.after.page)} | ${mib(r.before.worker)} → ${mib(r.after.worker)} | ${fmt(r.removedOrEmptied, 0)}, ${r.maxMounted} |`,
+      `| ${r.site} ${fmt(TOTAL, 0)} | ${fmt(r.messages, 0)} / ${fmt(r.truth, 0)} (${r.complete ? 'yes' : 'NO'}, ${r.equal ? 'yes' : `NO: #${r.firstDiff}`}) | ${fmt(r.ms / 1000)} | ${fmt(r.perSecond, 0)} | ${r.batches} | ${fmt(r.theoretical / 1000)} | ${fmt(r.floorMs / 1000)} | ${fmt(r.workMs / 1000)} / ${fmt(r.floorWorkMs / 1000)} | **${fmt(r.ratio, 2)}** | ${fmt(r.ratioToMeasured, 2)} | ${mib(r.before.page)} → ${mib(r.after.page)} | ${mib(r.before.worker)} → ${mib(r.after.worker)} | ${fmt(r.removedOrEmptied, 0)}, ${r.maxMounted} |`,
+  );
+  return [head, ...lines].join('\n');
+}
+
+/** Where the capture's time goes, from the page probe (seconds; the parts add up to the capture time). */
+function breakdown(rows) {
+  const head =
+    '| fixture | click → first batch asked | asked → landed (latency + fixture work), Σ | landed → next asked (the engine), Σ | of which gaps ≥ 1 s | gap median / p90 / max ms | last landed → saved (finalize, encrypt) | asks / landings |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map(({ site, probe: p }) =>
+    `| ${site} | ${fmt(p.toFirstAsk / 1000, 2)} | ${fmt(p.inWaits / 1000)} | **${fmt(p.inGaps / 1000)}** | ${p.longGaps} | ${fmt(p.gapMedian, 0)} / ${fmt(p.gapP90, 0)} / ${fmt(p.gapMax, 0)} | ${fmt(p.afterLast / 1000, 2)} | ${p.asks} / ${p.lands} |`,
   );
   return [head, ...lines].join('\n');
 }
@@ -176,7 +290,7 @@ try {
     const row = await benchSite(ext, key, site, tmp);
     load.push(loadavg()[0]);
     rows.push(row);
-    console.error(`${site}: ${fmt(row.ms / 1000)} s, ratio ${fmt(row.ratio, 2)}`);
+    console.error(`${site}: ${fmt(row.ms / 1000)} s, ratio ${fmt(row.ratio, 2)}, ${row.messages}/${row.truth} equal=${row.equal}`, JSON.stringify(row.probe));
   }
 } finally {
   await ext.close();
@@ -191,9 +305,13 @@ const report = [
   `## ${new Date().toISOString().slice(0, 10)}: capture (\`npm run bench:capture\`)`,
   '',
   `${TOTAL.toLocaleString('en-US')}-message fixtures, ${BATCH} a batch, ${LATENCY} ms latency, windowing on (WhatsApp hollow, Discord unmount), production build, ${chromium}, 1-minute load average ${fmt(Math.min(...load))}–${fmt(Math.max(...load))}.`,
-  'Capture time runs from the click to the overlay saying the backup is saved (so it includes finalizing and encrypting). Ratio = capture time / (batches × latency); "measured" floor = the fixture alone scrolled to its start by a script in the same browser. Heap = DevTools Runtime.getHeapUsage (used + embedder + backing store), page after a forced collection before the click, nothing forced after.',
+  'Capture time runs from the click to the overlay saying the backup is saved (so it includes finalizing and encrypting). Ratio = capture time / (batches × latency); "measured" floor = the fixture alone scrolled to its start by a script in the same browser. Heap = DevTools Runtime.getHeapUsage (used + embedder + backing store), page after a forced collection before the click, nothing forced after. Fixture work = the fixture’s own stats().workMs (mounting each batch, and WhatsApp’s hollowing pass), in the capture and in the floor run: time the page spends that is not the engine’s. The capture is checked: the backup decrypted with the CLI must be complete (reached-start) and equal to the fixture’s ground truth, message by message.',
   '',
   table(rows),
+  '',
+  'Where the time goes (a probe in the page: when the fixture is asked for an older batch, when it lands):',
+  '',
+  breakdown(rows),
   '',
 ].join('\n');
 console.log(report);
@@ -203,4 +321,10 @@ if (process.env.CHATSEAL_BENCH_WRITE === '1') {
   const at = text.indexOf('\n## ');
   writeFileSync(file, at < 0 ? `${text}\n${report}` : `${text.slice(0, at + 1)}${report}\n${text.slice(at + 1)}`);
 }
-if (rows.some((r) => !r.complete)) process.exitCode = 1;
+// A bench that measured a broken capture is worthless: fail loudly.
+for (const r of rows) {
+  if (!r.complete || !r.equal) {
+    console.error(`${r.site}: capture NOT complete or NOT equal to the ground truth (${r.messages} of ${r.truth}, first difference #${r.firstDiff})`);
+    process.exitCode = 1;
+  }
+}
