@@ -92,6 +92,16 @@ async function pageHeap(cdp) {
   return heapOf(await cdp.send('Runtime.getHeapUsage'));
 }
 
+/**
+ * outboxBackups() from the e2e steps, run under tsx: esbuild's keepNames wraps the helper's inner
+ * arrow functions in __name(), which the worker (where Playwright evaluates them) does not define.
+ * Playwright's own test runner does not; the bench gives the worker an identity __name first.
+ */
+async function backupsInOutbox(ext) {
+  await (await ext.currentWorker()).evaluate('globalThis.__name ??= (f) => f');
+  return outboxBackups(ext);
+}
+
 /** In the page: the list's own scroller (the nearest scrolling ancestor of its rows). */
 const FIND_SCROLLER = `(() => {
   let el = globalThis.__chatsealFixture.list.mountedRows()[0];
@@ -209,7 +219,7 @@ async function benchSite(ext, key, site, tmp) {
   await cdp.send('HeapProfiler.collectGarbage');
   const before = { page: await pageHeap(cdp), worker: await workerHeap(ext) };
   await installProbe(page);
-  const known = (await outboxBackups(ext)).length;
+  const known = (await backupsInOutbox(ext)).length;
   const clickedAt = Date.now();
   const started = performance.now();
   await exportButton(page).click();
@@ -220,7 +230,7 @@ async function benchSite(ext, key, site, tmp) {
   const stats = await fixtureStats(page);
   const probe = await readProbe(page, clickedAt, endedAt);
   if (end.end !== 'saved') throw new Error(`${site}: capture ended '${end.end}': ${end.text}`);
-  const backups = await outboxBackups(ext);
+  const backups = await backupsInOutbox(ext);
   if (backups.length !== known + 1) throw new Error(`${site}: ${backups.length - known} new backups in the outbox, expected 1`);
   const doc = await decryptBackup(backups.at(-1), key.digits, tmp);
   const truth = await groundTruth(page);
