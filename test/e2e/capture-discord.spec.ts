@@ -3,12 +3,27 @@
 // backup the outbox holds is decrypted by the CLI and compared with the fixture's ground truth.
 // The fixture removes far rows (at most `window` mounted), loads 50 older messages per fetch after
 // `latency`, fills images in late and revokes their blob: URLs on unmount.
+import type { Page } from '@playwright/test';
 import type { Message } from '../../src/export/types';
 import { DISCORD_ANCHORS } from '../../src/capture/sites/discord-anchors';
 import { expect, expectGroundTruth, exportChat, fixtureUrl, setUpTestKey, test, type ExportRun } from './capture-harness';
 
+/**
+ * Notes in the page (main world) when the list mounts its first message. The end state cannot
+ * tell: after reaching the start the engine scrolls back to where the user was, and the fixture
+ * then removes the oldest rows again.
+ */
+async function watchForStart(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as { __sawStart?: boolean; __chatsealFixture: { list: { on(name: 'batch', fn: (d: { lo: number }) => void): void } } };
+    g.__chatsealFixture.list.on('batch', ({ lo }) => {
+      if (lo === 0) g.__sawStart = true;
+    });
+  });
+}
+
 /** A finished capture that must equal the ground truth, read to the start, with rows removed on the way. */
-function expectComplete(run: ExportRun, window: number): void {
+async function expectComplete(run: ExportRun, window: number): Promise<void> {
   expect(run.end.end, run.end.text).toBe('saved');
   const doc = run.doc!;
   expect(doc.source.site).toBe('discord');
@@ -19,6 +34,8 @@ function expectComplete(run: ExportRun, window: number): void {
   // mounted a moment before the oldest row goes.)
   expect(run.stats.maxMounted).toBeLessThanOrEqual(window + run.stats.mutations);
   expect(run.stats.removed).toBeGreaterThan(run.truth.length - window);
+  // The page itself loaded the chat's first message (watchForStart), not stopped short and called complete.
+  expect(await run.page.evaluate(() => (globalThis as { __sawStart?: boolean }).__sawStart === true), 'the list reached its first message').toBe(true);
 }
 
 for (const [display, classStyle] of [
@@ -29,8 +46,8 @@ for (const [display, classStyle] of [
     test.setTimeout(600_000);
     const key = await setUpTestKey(ext);
     const url = fixtureUrl('discord', { total: 3000, display, classStyle, latency: 150, window: 100 });
-    const run = await exportChat(ext, downloads, key, url, tmp);
-    expectComplete(run, 100);
+    const run = await exportChat(ext, downloads, key, url, tmp, watchForStart);
+    await expectComplete(run, 100);
     expect(run.stats.revoked).toBeGreaterThan(0);
     const doc = run.doc!;
     const conversation = await run.page.evaluate(() => (globalThis as unknown as { __chatsealFixture: { conversation(): unknown } }).__chatsealFixture.conversation());
@@ -47,9 +64,9 @@ test('a direct message where new messages arrive during the capture: each once, 
   test.setTimeout(300_000);
   const key = await setUpTestKey(ext);
   const url = fixtureUrl('discord', { total: 400, mutate: 3, latency: 120 }).replace('/channels/1154715233001148476/', '/channels/@me/');
-  const run = await exportChat(ext, downloads, key, url, tmp);
+  const run = await exportChat(ext, downloads, key, url, tmp, watchForStart);
   expect(run.stats.mutations).toBe(3);
-  expectComplete(run, 100);
+  await expectComplete(run, 100);
   expect(run.doc!.conversation).toMatchObject({ title: 'Alice' });
   expect(run.doc!.messages.slice(-3).map((m) => m.text)).toEqual([1, 2, 3].map((n) => `arrived during the capture ${n}`));
 });
@@ -61,7 +78,7 @@ test.describe('anchor renames', () => {
     test(anchor, async ({ ext, downloads, tmp }) => {
       test.setTimeout(180_000);
       const key = await setUpTestKey(ext);
-      const run = await exportChat(ext, downloads, key, fixtureUrl('discord', { total: 100, seed: 22, latency: 80, window: 60, batch: 30, initial: 30, rename: anchor }), tmp);
+      const run = await exportChat(ext, downloads, key, fixtureUrl('discord', { total: 100, seed: 22, latency: 80, window: 60, batch: 30, initial: 30, rename: anchor }), tmp, watchForStart);
       if (anchor === 'message-content') {
         // A reply names the replied message only by this id; without it the capture stops and says so.
         expect(run.end.end, run.end.text).toBe('saved');
@@ -73,7 +90,7 @@ test.describe('anchor renames', () => {
         for (const m of run.doc!.messages) expect(truth.has(m.key), m.key).toBe(true);
         return;
       }
-      expectComplete(run, 60);
+      await expectComplete(run, 60);
     });
   }
 });

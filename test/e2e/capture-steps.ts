@@ -317,3 +317,24 @@ export function truthSuffix(truth: readonly Message[], count: number): Message[]
   for (const m of suffix) if (m.replyTo !== undefined && !keys.has(m.replyTo)) delete m.replyTo;
   return suffix;
 }
+
+/**
+ * A capture that stopped early invented nothing: every kept message equals, field for field, the
+ * ground-truth message with the same key, and they come in the chat's order. The one allowed
+ * difference is a reply whose answered message is not in the backup: `replyTo` absent, preview kept
+ * (as in truthSuffix).
+ */
+export function expectNothingInvented(messages: readonly Message[], truth: readonly Message[]): void {
+  const order = new Map(truth.map((m, i) => [m.key, i]));
+  const kept = new Set(messages.map((m) => m.key));
+  let previous = -1;
+  for (const m of messages) {
+    const index = order.get(m.key);
+    expect(index, `${m.key} is a message of the chat`).toBeDefined();
+    expect(index!, `${m.key} comes after the message kept before it`).toBeGreaterThan(previous);
+    previous = index!;
+    const expected = structuredClone(truth[index!]!);
+    if (expected.replyTo !== undefined && !kept.has(expected.replyTo)) delete expected.replyTo;
+    expect(m, `${m.key} equals the ground truth`).toEqual(expected);
+  }
+}
