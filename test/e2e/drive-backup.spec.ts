@@ -3,9 +3,6 @@
 // with sample-android.txt), and the backup appears in "ChatSeal Backups" under a dated opaque
 // name with ChatSeal's appProperties; downloaded from Drive's API (files.get alt=media, as any
 // client would) and decrypted with the CLI it is the original export, field for field.
-import https from 'node:https';
-import { testTls } from '../../tools/tls/index.mjs';
-import type { DriveEmulator } from '../../tools/drive-emulator/index.mjs';
 import { comparable, readJson } from '../helpers/chat-doc';
 import { chatseal } from '../helpers/run';
 import {
@@ -13,36 +10,13 @@ import {
   backupsInDrive,
   connectDrive,
   decryptBackup,
+  downloadFromDrive,
   expect,
   expectOneCompleteBackup,
   setUpTestKey,
   test,
 } from './drive-harness';
 import { fixturePath } from './pages/import';
-
-/** files.get?alt=media over HTTPS at www.googleapis.com (the emulator's port), with a drive.file token. */
-function downloadFromDrive(drive: DriveEmulator, fileId: string): Promise<Buffer> {
-  const { accessToken } = drive.admin.issueToken();
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      {
-        host: '127.0.0.1',
-        port: drive.port,
-        servername: 'www.googleapis.com',
-        ca: testTls.cert,
-        path: `/drive/v3/files/${encodeURIComponent(fileId)}?alt=media`,
-        headers: { Host: 'www.googleapis.com', Authorization: `Bearer ${accessToken}` },
-      },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (d: Buffer) => parts.push(d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`download: HTTP ${res.statusCode}`))));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-  });
-}
 
 test('connect Drive through Google\'s window, export a chat: the backup in ChatSeal Backups decrypts to the original export', async ({ ext, drive, downloads, tmp }) => {
   const key = await setUpTestKey(ext);

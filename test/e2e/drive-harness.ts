@@ -4,11 +4,14 @@
 // confirmed", and the end state every fault must reach (one complete, correct file).
 // Launching and capture helpers are reused from fixtures.ts and capture-steps.ts, not repeated.
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { startDriveEmulator, type DriveEmulator, type LogEntry, type UploadStats } from '../../tools/drive-emulator/index.mjs';
+import { testTls } from '../../tools/tls/index.mjs';
+import type { OutboxItem } from '../../src/backup/outbox';
 import { BACKUP_FILE_NAME } from '../../src/import/file-name';
 import type { ExtensionSession } from '../helpers/browser';
 import type { DownloadCatcher, SavedFile } from '../helpers/downloads';
@@ -199,4 +202,65 @@ export async function stopServiceWorkers(ext: ExtensionSession): Promise<void> {
   } finally {
     await blank.close();
   }
+}
+
+/** A GET on Drive's API over HTTPS at www.googleapis.com (the emulator's port), with a drive.file token, as any client would. */
+function driveApiGet(drive: DriveEmulator, apiPath: string): Promise<{ status: number; body: Buffer }> {
+  const { accessToken } = drive.admin.issueToken();
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      {
+        host: '127.0.0.1',
+        port: drive.port,
+        servername: 'www.googleapis.com',
+        ca: testTls.cert,
+        path: apiPath,
+        headers: { Host: 'www.googleapis.com', Authorization: `Bearer ${accessToken}` },
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+  });
+}
+
+/** files.get?alt=media: the file's bytes. */
+export async function downloadFromDrive(drive: DriveEmulator, fileId: string): Promise<Buffer> {
+  const { status, body } = await driveApiGet(drive, `/drive/v3/files/${encodeURIComponent(fileId)}?alt=media`);
+  if (status !== 200) throw new Error(`download: HTTP ${status}`);
+  return body;
+}
+
+/** files.get?fields=*: every field of the file resource Drive shows. */
+export async function driveFileResource(drive: DriveEmulator, fileId: string): Promise<Record<string, unknown>> {
+  const { status, body } = await driveApiGet(drive, `/drive/v3/files/${encodeURIComponent(fileId)}?fields=*`);
+  if (status !== 200) throw new Error(`files.get: HTTP ${status} ${body.toString('utf8')}`);
+  return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+}
+
+/** The outbox's records (IndexedDB 'outbox', no files), in queue order, read through the current service worker. */
+export async function outboxItems(ext: ExtensionSession): Promise<OutboxItem[]> {
+  const sw = await ext.currentWorker();
+  const items = await sw.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('chatseal');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('outbox')) return [];
+      return await new Promise<unknown[]>((resolve, reject) => {
+        const req = db.transaction('outbox').objectStore('outbox').getAll();
+        req.onsuccess = () => resolve(req.result as unknown[]);
+        req.onerror = () => reject(req.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+  return (items as OutboxItem[]).sort((a, b) => a.seq - b.seq);
 }
