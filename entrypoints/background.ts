@@ -80,6 +80,10 @@ export default defineBackground(() => {
         const [ring, state] = await Promise.all([(await db()).get('keyring', 'current'), keys.getKeyState()]);
         return ring && state.keyId ? { bytes: ring.file, keyId: state.keyId, createdAt: ring.updatedAt } : null;
       },
+      keyIds: async () => {
+        const state = await keys.getKeyState();
+        return state.status === 'ready' && state.keyId ? { current: state.keyId, older: state.olderKeyIds } : { current: null, older: [] };
+      },
     },
     sha256Hex,
     notify: notifyFailure,

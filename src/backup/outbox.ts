@@ -32,7 +32,7 @@ export type OutboxReason =
   | 'forbidden' // any other 403
   | 'rejected' // 400 / 404: Drive refused the request
   | 'checksum' // Drive's SHA-256 of the stored file differs from ours
-  | 'no-key' // the backup key was turned off; a key-file or keyring upload has nothing to send
+  | 'no-key' // a key file or keyring of a key that was turned off: never sent (the user cancels or saves it)
   | 'internal'; // anything else (the detail says what)
 
 /** Where a resumable upload stands: what src/drive/upload.ts reports after every confirmed chunk. */

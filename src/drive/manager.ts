@@ -44,6 +44,11 @@ export interface KeyFileSource {
   keyFile(): Promise<{ bytes: Uint8Array; keyId: string; createdAt: string } | null>;
   /** The keyring (older keys sealed to the current one), or null. */
   keyring(): Promise<{ bytes: Uint8Array; keyId: string; createdAt: string } | null>;
+  /**
+   * The key this device holds now (null: none, e.g. turned off) and the older ones its keyring
+   * keeps. A queued key file or keyring of any other key is not uploaded (reason 'no-key').
+   */
+  keyIds?(): Promise<{ current: string | null; older: readonly string[] }>;
 }
 
 export interface ManagerDeps {
@@ -335,6 +340,10 @@ export class UploadManager {
   }
 
   private async uploadOne(item: OutboxItem): Promise<void> {
+    if (item.kind !== 'backup' && (await this.keyTurnedOff(item.keyId))) {
+      await this.holdForNoKey(item);
+      return;
+    }
     const controller = new AbortController();
     const startOffset = item.upload?.offset ?? 0;
     const run: Running = { id: item.id, controller, startedAt: this.now(), startOffset, confirmed: startOffset, lastAt: this.now() };
@@ -379,6 +388,31 @@ export class UploadManager {
       if (this.running === run) this.running = undefined;
       this.changed();
     }
+  }
+
+  /**
+   * Whether `keyId` is neither this device's key nor one its keyring keeps: the key was turned off
+   * (maybe with a new one set up since). Without the source's answer nothing is held back.
+   */
+  private async keyTurnedOff(keyId: string): Promise<boolean> {
+    const ids = await this.deps.keyFiles?.keyIds?.();
+    if (!ids) return false;
+    return ids.current !== keyId && !ids.older.includes(keyId);
+  }
+
+  /**
+   * A key file or keyring queued before its key was turned off is not sent: the user deleted that
+   * key from this computer, and once uploaded it would also replace (delete) the key file or
+   * keyring in Drive that a newer key, maybe set up in another browser, put there. It waits for
+   * the user (Cancel, or Save as file); nothing newer will replace it while no key is set up.
+   */
+  private async holdForNoKey(item: OutboxItem): Promise<void> {
+    const held = await this.deps.outbox.update(item.id, (cur) =>
+      cur.state === 'waiting' || cur.state === 'uploading' ? { state: 'failed', reason: 'no-key', detail: undefined, retryAt: undefined } : null,
+    );
+    if (held?.state !== 'failed') return;
+    this.notifyFailure(item, 'no-key');
+    this.changed();
   }
 
   private measure(run: Running, offset: number): void {

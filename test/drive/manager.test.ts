@@ -388,4 +388,76 @@ describe('UploadManager', () => {
     await manager.idle();
     expect(drive.d.calls).toHaveLength(5);
   });
+
+  describe("a key file or keyring whose key was turned off ('no-key')", () => {
+    const OLD_KEY = 'aaaaaaaaaaaaaaaa';
+    const NEW_KEY = 'bbbbbbbbbbbbbbbb';
+    async function withKeys(ids: { current: string | null; older: string[] }) {
+      const keys = { ...ids };
+      const t = await setup({
+        keyFiles: { keyFile: async () => null, keyring: async () => null, keyIds: async () => ({ current: keys.current, older: keys.older }) },
+      });
+      return { ...t, keys };
+    }
+
+    it('is held as failed/no-key without a byte sent, with a notification; backups of that key still upload', async () => {
+      const { manager, drive, outbox, add, notices, keys } = await withKeys({ current: OLD_KEY, older: [] });
+      const keyFile = await add({ kind: 'key-file', keyId: OLD_KEY, blob: bytes(6) });
+      const keyring = await add({ kind: 'keyring', keyId: OLD_KEY, blob: bytes(6) });
+      const backup = await add({ keyId: OLD_KEY });
+      // Drive was unreachable until after the user turned the key off.
+      keys.current = null;
+      await manager.kick();
+      expect(drive.d.calls.map((c) => c.appProperties.chatsealKind)).toEqual(['backup']);
+      expect(drive.d.folderCalls, 'only the backup went to Drive').toBe(1);
+      expect(await outbox.get(backup.id)).toBeUndefined();
+      for (const held of [keyFile, keyring]) expect(await outbox.get(held.id)).toMatchObject({ state: 'failed', reason: 'no-key' });
+      expect(notices).toEqual([
+        { itemId: keyFile.id, kind: 'key-file', reason: 'no-key' },
+        { itemId: keyring.id, kind: 'keyring', reason: 'no-key' },
+      ]);
+      const view = await manager.view();
+      expect(view.items.map((i) => [i.kind, i.state, i.reason])).toEqual([
+        ['key-file', 'failed', 'no-key'],
+        ['keyring', 'failed', 'no-key'],
+      ]);
+      // A kick later does not send it either; Cancel takes it out of the outbox.
+      await manager.kick();
+      expect(drive.d.calls).toHaveLength(1);
+      await manager.cancel(keyFile.id);
+      expect((await outbox.list()).map((i) => i.id)).toEqual([keyring.id]);
+    });
+
+    it('stays held when a new key was set up since, while the new key\'s files upload', async () => {
+      const { manager, drive, outbox, add, keys } = await withKeys({ current: NEW_KEY, older: [] });
+      const stale = await add({ kind: 'key-file', keyId: OLD_KEY, blob: bytes(6) });
+      const fresh = await add({ kind: 'keyring', keyId: NEW_KEY, blob: bytes(6) });
+      await manager.kick();
+      expect(drive.d.calls.map((c) => [c.appProperties.chatsealKind, c.appProperties.keyId])).toEqual([['keyring', NEW_KEY]]);
+      expect(await outbox.get(fresh.id)).toBeUndefined();
+      expect(await outbox.get(stale.id)).toMatchObject({ state: 'failed', reason: 'no-key' });
+      // Retry does not send it while its key is off …
+      await manager.retry(stale.id);
+      await manager.idle();
+      expect(await outbox.get(stale.id)).toMatchObject({ state: 'failed', reason: 'no-key' });
+      // … and does once that key is back on this device (the user typed it in again).
+      keys.current = OLD_KEY;
+      await manager.retry(stale.id);
+      await manager.idle();
+      expect(await outbox.get(stale.id)).toBeUndefined();
+      expect(drive.d.calls.map((c) => [c.appProperties.chatsealKind, c.appProperties.keyId])).toEqual([
+        ['keyring', NEW_KEY],
+        ['key-file', OLD_KEY],
+      ]);
+    });
+
+    it('is not held for the current key or an older key the keyring keeps (a rotation, not a turn-off)', async () => {
+      const { manager, drive, outbox, add } = await withKeys({ current: NEW_KEY, older: [OLD_KEY] });
+      await add({ kind: 'key-file', keyId: OLD_KEY, blob: bytes(6) });
+      await add({ kind: 'keyring', keyId: NEW_KEY, blob: bytes(6) });
+      await manager.kick();
+      expect(drive.d.calls.map((c) => c.appProperties.chatsealKind)).toEqual(['key-file', 'keyring']);
+      expect(await outbox.list()).toEqual([]);
+    });
+  });
 });
