@@ -248,24 +248,57 @@ export class CaptureEngine {
       const since = this.pastRange();
       if (since !== null) {
         // Past the chosen day but also at the very start: the whole chat is there, which is truer.
-        if (this.chat.atStart() && !this.chat.loading()) return { stopReason: 'reached-start', reachedStart: true };
+        if (this.chat.atStart() && !this.chat.loading()) {
+          const end = await this.endAtStart();
+          if (end === 'again') continue;
+          return end;
+        }
         return { stopReason: 'user-stopped', reachedStart: false, problem: { code: 'history-range', since } };
       }
       const unavailable = this.chat.historyUnavailable();
       if (unavailable !== null) {
         return { stopReason: 'history-unavailable', reachedStart: false, problem: { code: 'history-unavailable', text: unavailable } };
       }
-      if (this.chat.atStart() && !this.chat.loading()) return { stopReason: 'reached-start', reachedStart: true };
+      if (this.chat.atStart() && !this.chat.loading()) {
+        const end = await this.endAtStart();
+        if (end === 'again') continue;
+        return end;
+      }
 
       const landed = await this.loadOlder();
       if (landed === 'interrupted') continue;
       if (landed === 'ok') timeouts = 0;
       else if (++timeouts >= this.timing.maxTimeouts) {
         await this.scan();
-        if (this.chat.atStart()) return { stopReason: 'reached-start', reachedStart: true };
+        if (this.chat.atStart()) {
+          const end = await this.endAtStart();
+          if (end === 'again') continue;
+          return end;
+        }
         return { stopReason: 'error', reachedStart: false, problem: { code: 'history-stalled' } };
       }
     }
+  }
+
+  /**
+   * At the start of history, before leaving: the last batch may have landed, or rows filled in,
+   * while the scan before was still sending (a row filled in since is no longer "pending" to wait
+   * for, but was not read either). Read until a scan finds nothing new and no row is left to fill.
+   */
+  private async endAtStart(): Promise<HistoryEnd | 'again'> {
+    for (let i = 0; i < 20; i++) {
+      const before = this.known.size;
+      const scan = await this.scan();
+      if (scan.broken !== null) return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: scan.broken } };
+      if (this.pendingRows().length > 0) {
+        const filled = await this.fillPending();
+        if (filled === 'interrupted') return 'again';
+        if (filled !== 'done') return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: filled } };
+        continue;
+      }
+      if (this.known.size === before) break;
+    }
+    return { stopReason: 'reached-start', reachedStart: true };
   }
 
   /** One step back in history: click the gate if there is one, else scroll to the top; wait for the batch. */

@@ -14,7 +14,10 @@ class RecordingSink implements CaptureSink {
   readonly ops: ItemOp[] = [];
   readonly mediaSeen: { source: MediaSource; fetched: FetchedMedia }[] = [];
   onItems: (() => void) | null = null;
+  /** How long sending a scan takes (the worker's round trip), during which the page goes on. */
+  delayMs = 0;
   async items(ops: ItemOp[]): Promise<void> {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     for (const op of ops) {
       this.ops.push(op);
       this.sequence.apply(op);
@@ -69,6 +72,16 @@ describe('CaptureEngine', () => {
     expect(sink.keys()).toEqual(list.groundTruth());
     expect(list.stats.emptied).toBeGreaterThan(100);
     for (const item of sink.sequence) expect(item.type === 'message' && item.message.text).toBeTruthy();
+  });
+
+  it('at the start, reads the rows that filled in while the scan before was being sent, before leaving', async () => {
+    // Every batch mounts its rows empty; they fill in while the slow sink holds the scan that saw
+    // them empty, so no row is left to wait for, yet none of them was read: the start must not end there.
+    const { list, sink, engine } = setup({ total: 200, window: 60, batch: 30, hydrateDelay: 10, latency: 30 });
+    sink.delayMs = 40;
+    const outcome = await engine.run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true, problems: [], messages: 200 });
+    expect(sink.keys()).toEqual(list.groundTruth());
   });
 
   it('merges fields that appear late: a re-read row with more in it updates the item', async () => {

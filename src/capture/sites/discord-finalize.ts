@@ -3,12 +3,17 @@
 // (`2024-03-31T00:59:30.123Z`, precision second), so timestampsAreLocal is false. Grouped
 // follow-ups carry the author (and direction) of the row above them; replies point at the
 // replied message's key when that message is in the export, else keep the quote's preview.
+// A capture that did not reach the start may begin inside a group, below a header it never read
+// (stopped, a history range, a row it could not read): those first follow-ups are left out, with
+// a warning, rather than kept without the author the chat shows for them.
 import type { Message, Participant, Sender, Warning } from '../../export/types';
 import type { CapturedItem, CapturedMessage, FinalizeContext, Finalized } from '../adapter';
 import { messageKey } from './discord-dom';
 
-export function finalizeDiscord(items: readonly CapturedItem[], _context: FinalizeContext): Finalized {
-  const captured = items.flatMap((item) => (item.type === 'message' ? [item.message] : []));
+export function finalizeDiscord(items: readonly CapturedItem[], context: FinalizeContext): Finalized {
+  const all = items.flatMap((item) => (item.type === 'message' ? [item.message] : []));
+  const orphans = context.reachedStart ? 0 : leadingOrphans(all);
+  const captured = all.slice(orphans);
   const keys = new Set(captured.map((m) => m.key));
   const messages: Message[] = [];
   const participants = new Map<string, Participant>();
@@ -42,6 +47,13 @@ export function finalizeDiscord(items: readonly CapturedItem[], _context: Finali
   }
 
   const warnings: Warning[] = [];
+  if (orphans > 0) {
+    warnings.push({
+      code: 'sender-unknown-left-out',
+      message: `${orphans} messages at the top of the capture continue a group whose first message was not captured; they were left out because their author is unknown`,
+      count: orphans,
+    });
+  }
   if (withoutSender > 0) {
     warnings.push({
       code: 'sender-unknown',
@@ -50,6 +62,21 @@ export function finalizeDiscord(items: readonly CapturedItem[], _context: Finali
     });
   }
   return { messages, participants: [...participants.values()], warnings, timestampsAreLocal: false };
+}
+
+/**
+ * How many messages at the top belong to a group whose header row is not in the capture: every
+ * message before the first one that shows its author, up to the last follow-up without one (a
+ * system row among them is older than a message left out, so it goes too: never a gap).
+ */
+function leadingOrphans(messages: readonly CapturedMessage[]): number {
+  let orphans = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.sender) break;
+    if (m.kind !== 'system') orphans = i + 1;
+  }
+  return orphans;
 }
 
 function toMessage(

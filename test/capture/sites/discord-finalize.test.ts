@@ -91,12 +91,34 @@ describe('finalizeDiscord', () => {
     expect(result.warnings).toEqual([]);
   });
 
-  it('a capture that starts inside a group: the first follow-ups have no author and a warning counts them', () => {
+  it('a follow-up under a reply takes the author of the reply (not the quoted author)', () => {
+    expect(byKey.get('dc:1223798796845056003')).toMatchObject({ sender: { name: 'Maya', id: '300000000000000001' }, direction: 'out', replyTo: 'dc:1223753541353472001' });
+    expect(byKey.get('dc:1223799051649024004')).toMatchObject({ sender: { name: 'Maya', id: '300000000000000001' }, direction: 'out' });
+  });
+
+  it('a capture that did not reach the start and begins inside a group leaves the first follow-ups out, and says so', () => {
+    // Stopped (or cut by a row it could not read) just below a group's header: nothing in the
+    // capture tells who wrote the follow-up, so it is not kept with an empty author.
     const tail = items.slice(items.findIndex((i) => i.key === 'dc:1223753925132288002'));
     const partial = finalizeDiscord(tail, { ...CONTEXT, reachedStart: false });
-    expect(partial.messages[0]).toMatchObject({ key: 'dc:1223753925132288002', direction: 'unknown' });
-    expect(partial.messages[0]!.sender).toBeUndefined();
-    expect(partial.warnings).toEqual([expect.objectContaining({ code: 'sender-unknown', count: 1 })]);
+    expect(partial.messages.map((m) => m.key)).toEqual(tail.slice(1).map((i) => i.key));
+    expect(partial.messages[0]).toMatchObject({ key: 'dc:1223798796845056003', sender: { name: 'Maya' }, direction: 'out' });
+    expect(partial.warnings).toEqual([expect.objectContaining({ code: 'sender-unknown-left-out', count: 1 })]);
+    // The same below a reply whose row was not read.
+    const afterReply = items.slice(items.findIndex((i) => i.key === 'dc:1223799051649024004'));
+    const cut = finalizeDiscord(afterReply, { ...CONTEXT, reachedStart: false });
+    expect(cut.messages[0]!.key).toBe('dc:1223799424942080005');
+    expect(cut.messages.every((m) => m.sender !== undefined || m.kind === 'system')).toBe(true);
+    expect(cut.warnings).toEqual([expect.objectContaining({ code: 'sender-unknown-left-out', count: 1 })]);
+    expect(validateExport(asExport(cut))).toEqual({ valid: true, errors: [] });
+  });
+
+  it('a capture that reached the start keeps every message, even one whose author it cannot tell, and counts it', () => {
+    const tail = items.slice(items.findIndex((i) => i.key === 'dc:1223753925132288002'));
+    const whole = finalizeDiscord(tail, CONTEXT);
+    expect(whole.messages.map((m) => m.key)).toEqual(tail.map((i) => i.key));
+    expect(whole.messages[0]!.sender).toBeUndefined();
+    expect(whole.warnings).toEqual([expect.objectContaining({ code: 'sender-unknown', count: 1 })]);
   });
 
   it('a compact page: names without ids, directions unknown, still valid', () => {
