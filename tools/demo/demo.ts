@@ -24,6 +24,9 @@ import { decryptBackup, exportButton, waitForCaptureEnd } from '../../test/e2e/c
 import { OptionsPage } from '../../test/e2e/pages/options';
 
 const CLIENT_ID = 'chatseal-local-test.apps.googleusercontent.com';
+/** How fast the local Drive reads uploads during "Watch it upload", and what it keeps of the first request. */
+const DEMO_UPLOAD_BYTES_PER_SECOND = 10 * 1024;
+const DEMO_FIRST_KEPT = 32 * 1024;
 const OUT = path.resolve(process.env.CHATSEAL_DEMO_OUT ?? path.join(REPO_ROOT, 'demo-output'));
 const HEADED = Boolean(process.env.DISPLAY) && process.env.CHATSEAL_DEMO_HEADLESS !== '1';
 
@@ -78,8 +81,13 @@ async function tour(ext: ExtensionSession, drive: Awaited<ReturnType<typeof star
     await chat.waitForFunction(() => (globalThis as { __chatsealFixture?: { ready?: boolean } }).__chatsealFixture?.ready === true);
     await shot(chat, 'chat');
 
-    // Uploads are slowed down a little so the progress bar can be seen.
-    drive.admin.setNetwork({ bytesPerSecond: 1024 * 1024 });
+    // The chat's backup is small (about 60 kB: one request to Drive), so its upload would be over
+    // before the popup could show it. For this step the local Drive reads uploads at 10 kB/s and,
+    // as Drive may, keeps only the first 32 KiB of the first request (its 308 answer says so): the
+    // client goes on from what Drive confirmed, and the popup shows the upload part-way, with speed
+    // and time left, for a few seconds. Armed before the click: the upload starts as the capture saves.
+    drive.admin.setNetwork({ bytesPerSecond: DEMO_UPLOAD_BYTES_PER_SECOND });
+    drive.admin.addFault({ match: { method: 'PUT', upload: true }, action: { keepBytes: DEMO_FIRST_KEPT }, times: 1 });
     stepTitle('Export the chat: ChatSeal\'s "Encrypted export" button in the page');
     const button = exportButton(chat);
     // The content script runs at document_idle; give it a moment, then say plainly if it never came.
@@ -95,14 +103,22 @@ async function tour(ext: ExtensionSession, drive: Awaited<ReturnType<typeof star
     stepTitle('Watch it upload (the popup\'s upload queue)');
     await popup.reload();
     const item = popup.getByTestId('outbox-item');
-    const progress = item.getByTestId('outbox-progress');
-    // A moment into the upload, once Drive confirmed some bytes (the popup updates by itself).
-    for (let waited = 0; waited < 20_000; waited += 200) {
-      const text = (await progress.textContent({ timeout: 1000 }).catch(() => null)) ?? '';
-      if (text !== '' && !text.startsWith('0 bytes')) break;
-      await new Promise((r) => setTimeout(r, 200));
+    // Part-way: Drive confirmed some bytes, not all, and the upload goes on (the popup updates by itself).
+    const partWay = async () => {
+      const state = await item.getAttribute('data-state', { timeout: 500 }).catch(() => null);
+      const percent = await item.locator('progress').evaluate((p: HTMLProgressElement) => p.value, undefined, { timeout: 500 }).catch(() => 0);
+      if (state !== 'uploading' || percent <= 0 || percent >= 100) return null;
+      return (await item.getByTestId('outbox-progress').textContent({ timeout: 500 }).catch(() => null)) ?? '';
+    };
+    let shown: string | null = null;
+    for (let waited = 0; shown === null && waited < 20_000; waited += 100) {
+      shown = await partWay();
+      if (shown === null) await new Promise((r) => setTimeout(r, 100));
     }
+    if (shown === null) throw new Error('the popup never showed the upload part-way within 20 s');
     await shot(popup, 'uploading');
+    console.log(`  ${shown}`);
+    drive.admin.setNetwork({ bytesPerSecond: null });
     const deadline = Date.now() + 120_000;
     while (backupsInDrive(drive).length === 0 || (await outboxCount(ext)) > 0) {
       if (Date.now() > deadline) throw new Error('the backup did not reach Google Drive within 2 minutes');
