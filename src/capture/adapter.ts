@@ -97,6 +97,12 @@ export interface ChatView {
   readonly id: string;
   readonly title: string;
   readonly isGroup?: boolean;
+  /**
+   * Tells this chat apart from the others in the page even when `id` is '' (the engine pauses as
+   * 'chat-switched' when it changes): `pageIdentity(id, title)`; '' when the page shows neither
+   * (no evidence either way). Page-local, never exported.
+   */
+  readonly identity: string;
   /** Where the Encrypted export button goes. */
   readonly header: Element;
   /** The element that scrolls the message list. */
@@ -112,6 +118,14 @@ export interface ChatView {
   historyGate(): HTMLElement | null;
   /** The page says older history cannot be loaded here; its words, for the stop reason. */
   historyUnavailable(): string | null;
+}
+
+/**
+ * A chat's page-local identity: its site id when the page names one, else its title (two chats
+ * open one after the other with the same title and no id cannot be told apart; the rows then must).
+ */
+export function pageIdentity(id: string, title: string): string {
+  return id !== '' ? `id:${id}` : title !== '' ? `title:${title}` : '';
 }
 
 export interface FinalizeContext {

@@ -116,7 +116,8 @@ export class CaptureEngine {
   private readonly fetchMedia: MediaFetcher;
   private readonly now: () => number;
   private chat: ChatView;
-  private readonly chatId: string;
+  /** The chat this capture reads (ChatView.identity: known even when the site's id is not). */
+  private readonly identity: string;
   private watch: DomWatch;
   private pauseReason: PauseReason | null = null;
   private resumeWaiters: (() => void)[] = [];
@@ -147,7 +148,7 @@ export class CaptureEngine {
     const chat = adapter.openChat(doc);
     if (!chat) throw new NoChatOpenError('no chat is open');
     this.chat = chat;
-    this.chatId = chat.id;
+    this.identity = chat.identity;
     this.watch = new DomWatch(chat.scroller, this.timing.pollMs, this.now);
   }
 
@@ -176,7 +177,7 @@ export class CaptureEngine {
   resume(): void {
     if (this.pauseReason === null) return;
     const open = this.adapter.openChat(this.doc);
-    if (open === null || open.id !== this.chatId) {
+    if (open === null || this.isOther(open)) {
       this.events.onPause?.(open === null ? 'chat-closed' : 'chat-switched');
       return;
     }
@@ -199,7 +200,8 @@ export class CaptureEngine {
       // The way back also reads what arrived at the bottom meanwhile (appended once, by key).
       this.phase = 'returning';
       const back = await this.restore(saved, true);
-      if (back === 'cancel') return { kind: 'cancelled' };
+      // Cancel pressed on the way back still means nothing is kept.
+      if (back === 'cancel' || this.cancelRequested) return { kind: 'cancelled' };
       const problems: CaptureProblem[] = end.problem ? [end.problem] : [];
       let { stopReason, reachedStart } = end;
       if (this.known.unread > 0) {
@@ -245,6 +247,8 @@ export class CaptureEngine {
         if (filled === 'interrupted') continue;
         if (filled !== 'done') return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: filled } };
       }
+      // The decisions below read the page: another chat's start is not this one's.
+      if (this.switched()) continue;
       const since = this.pastRange();
       if (since !== null) {
         // Past the chosen day but also at the very start: the whole chat is there, which is truer.
@@ -270,6 +274,7 @@ export class CaptureEngine {
       if (landed === 'ok') timeouts = 0;
       else if (++timeouts >= this.timing.maxTimeouts) {
         await this.scan();
+        if (this.switched()) continue;
         if (this.chat.atStart()) {
           const end = await this.endAtStart();
           if (end === 'again') continue;
@@ -289,6 +294,7 @@ export class CaptureEngine {
     for (let i = 0; i < 20; i++) {
       const before = this.known.size;
       const scan = await this.scan();
+      if (scan.switched) return 'again';
       if (scan.broken !== null) return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: scan.broken } };
       if (this.pendingRows().length > 0) {
         const filled = await this.fillPending();
@@ -349,7 +355,9 @@ export class CaptureEngine {
   }
 
   /** Reads every mounted row; sends new and richer items, then the media of the mounted rows. */
-  private async scan(): Promise<{ broken: string | null; pending: number }> {
+  private async scan(): Promise<{ broken: string | null; pending: number; switched: boolean }> {
+    // Checked in the same task as the reading: not one row of another chat gets in.
+    if (this.switched()) return { broken: null, pending: 0, switched: true };
     const scanned: ScannedRow[] = [];
     const media: MediaSource[] = [];
     let broken: string | null = null;
@@ -399,7 +407,7 @@ export class CaptureEngine {
       }
     }
     this.events.onProgress?.({ phase: this.phase, messages: this.known.messages, oldestDay: this.oldestDay, batches: this.batches });
-    return { broken, pending };
+    return { broken, pending, switched: false };
   }
 
   /** Not yet fetched, or failed with another URL than the row shows now. */
@@ -437,6 +445,7 @@ export class CaptureEngine {
       );
       if (result === 'interrupted' || this.interruptPending()) return 'interrupted';
       const scan = await this.scan();
+      if (scan.switched) return 'interrupted';
       if (scan.broken !== null) return scan.broken;
     }
     return 'done';
@@ -513,16 +522,17 @@ export class CaptureEngine {
 
   /** Back to the newest (reading what arrived), then to the row the user was looking at. */
   private async restore(saved: SavedPosition, read: boolean): Promise<'ok' | 'cancel'> {
-    // Stop, Cancel and pauses no longer apply: this is the way back.
+    // Stop and pauses no longer apply: this is the way back. Cancel stops the reading (run() then keeps nothing).
     this.pauseReason = null;
-    if (this.adapter.openChat(this.doc)?.id !== this.chatId) return 'ok';
-    this.chat = this.adapter.openChat(this.doc) ?? this.chat;
+    const open = this.adapter.openChat(this.doc);
+    if (open === null || this.isOther(open)) return 'ok';
+    this.chat = open;
     const deadline = this.now() + this.timing.restoreMs;
     for (let i = 0; i < 50 && this.now() < deadline; i++) {
       const before = this.chat.rows();
       this.scrollTo(this.chat.scroller.scrollHeight);
       await this.watch.settle(this.timing.settleMs, this.timing.maxBatchTimeoutMs);
-      if (read) await this.scan();
+      if (read && !this.cancelRequested) await this.scan();
       const after = this.chat.rows();
       if (this.atBottom() && after.length === before.length && after[after.length - 1] === before[before.length - 1]) break;
     }
@@ -563,7 +573,7 @@ export class CaptureEngine {
           continue;
         }
       }
-      if (open.id !== this.chatId) {
+      if (this.isOther(open)) {
         this.pause('chat-switched');
         continue;
       }
@@ -575,6 +585,19 @@ export class CaptureEngine {
       this.chat = open;
       return 'go';
     }
+  }
+
+  /** Another chat is open now (the user switched): pauses, and says so to the caller. */
+  private switched(): boolean {
+    const open = this.adapter.openChat(this.doc);
+    if (open === null || !this.isOther(open)) return false;
+    this.pause('chat-switched');
+    return true;
+  }
+
+  /** An identity of '' names nothing (a header drawn without its title yet): no evidence of a switch. */
+  private isOther(open: ChatView): boolean {
+    return open.identity !== '' && this.identity !== '' && open.identity !== this.identity;
   }
 
   private interruptPending(): boolean {

@@ -6,6 +6,9 @@ import type { FetchedMedia } from '../../src/capture/media';
 import type { ItemOp } from '../../src/capture/protocol';
 import { ItemSequence } from '../../src/backup/capture-sequence';
 import { fakeAdapter, FakeList, type FakeListOptions } from './fake-list';
+import { whatsapp } from '../../src/capture/sites/whatsapp';
+import { generate, type Generated } from '../fixtures/sites/whatsapp/generate.mjs';
+import { renderItem, shellHtml } from '../fixtures/sites/whatsapp/render.mjs';
 
 const FAST = { minBatchTimeoutMs: 150, maxBatchTimeoutMs: 400, pollMs: 15, settleMs: 30, pendingWaitMs: 300, chatGoneGraceMs: 60, restoreMs: 5000 };
 
@@ -267,6 +270,22 @@ describe('CaptureEngine', () => {
     expect(await engine.run()).toEqual({ kind: 'cancelled' });
   });
 
+  it('Cancel on the way back (returning) still keeps nothing, and reads nothing more', async () => {
+    let sizeAtCancel = -1;
+    const { list, sink, engine } = setup({ total: 120 }, {}, {
+      onProgress: (p: Progress) => {
+        if (p.phase !== 'returning' || sizeAtCancel >= 0) return;
+        engine.cancel();
+        sizeAtCancel = sink.sequence.size;
+        // New messages at the bottom: the way back would read them.
+        list.arrive(3);
+      },
+    });
+    expect(await engine.run()).toEqual({ kind: 'cancelled' });
+    expect(sizeAtCancel).toBeGreaterThan(0);
+    expect(sink.sequence.size).toBe(sizeAtCancel);
+  });
+
   it('stops at the chosen history range: every message since the day, never claiming the start', async () => {
     // 400 messages an hour apart: about 16 days.
     list = new FakeList(document, { total: 400 });
@@ -440,6 +459,88 @@ describe('CaptureEngine', () => {
 
   it('refuses to start without an open chat', () => {
     expect(() => new CaptureEngine(fakeAdapter(() => null), document, new RecordingSink(), { captureImages: true })).toThrow(NoChatOpenError);
+  });
+});
+
+describe('CaptureEngine with the WhatsApp adapter, bare data-ids (the page names no chat id)', () => {
+  const blobUrl = () => `blob:https://web.whatsapp.com/${crypto.randomUUID()}`;
+  const rowsOf = (data: Generated) =>
+    data.items.map((item) => renderItem(document, item, { late: false, blobUrl }, { locale: data.locale }));
+  const messageKeys = (sink: RecordingSink) => sink.sequence.toArray().flatMap((i) => (i.type === 'message' ? [i.key] : []));
+  const chatA = generate({ seed: 'switch-a', total: 60, idFormat: 'bare', chat: 'direct' });
+  const chatB = generate({ seed: 'switch-b', total: 60, idFormat: 'bare', chat: 'group' });
+
+  function drawA(): void {
+    document.body.innerHTML = `<div id="app">${shellHtml(chatA)}</div>`;
+    document.getElementById('wa-list')!.append(...rowsOf(chatA));
+  }
+  /** An SPA switch: the whole conversation pane drawn anew, or its header and rows swapped in place. */
+  function switchTo(data: Generated, how: 'replaced' | 'in-place'): void {
+    if (how === 'replaced') {
+      document.getElementById('app')!.innerHTML = shellHtml(data);
+      document.getElementById('wa-list')!.append(...rowsOf(data));
+      return;
+    }
+    const fresh = document.createElement('div');
+    fresh.innerHTML = shellHtml(data);
+    document.querySelector('#main header')!.replaceWith(fresh.querySelector('header')!);
+    document.getElementById('wa-list')!.replaceChildren(...rowsOf(data));
+  }
+
+  it('the two chats have no id, but different identities', () => {
+    drawA();
+    const a = whatsapp.openChat(document)!;
+    switchTo(chatB, 'replaced');
+    const b = whatsapp.openChat(document)!;
+    expect([a.id, b.id]).toEqual(['', '']);
+    expect(a.identity).not.toBe(b.identity);
+  });
+
+  it.each([
+    ['replaced, while the newest rows are sent', 'replaced', 'newest'],
+    ['in place, just after a history step read the rows', 'in-place', 'history'],
+  ] as const)('a switch to another chat (%s) pauses as chat-switched; nothing of it is kept; Resume goes on only back in the first chat', async (_, how, phase) => {
+    drawA();
+    const pauses: string[] = [];
+    const sink = new RecordingSink();
+    let switched = false;
+    const engine = new CaptureEngine(whatsapp, document, sink, { captureImages: false, timing: FAST }, {
+      onPause: (r) => pauses.push(r),
+      onProgress: (p) => {
+        if (!switched && p.phase === phase) {
+          switched = true;
+          switchTo(chatB, how);
+        }
+      },
+    });
+    const run = engine.run();
+    await waitUntil(() => pauses.length > 0);
+    expect(pauses).toEqual(['chat-switched']);
+    engine.resume();
+    expect(engine.paused).toBe('chat-switched');
+    switchTo(chatA, how);
+    engine.resume();
+    const outcome = await run;
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true });
+    expect(messageKeys(sink)).toEqual(chatA.messages.map((m) => m.key));
+  });
+
+  it('a switch on the way back reads nothing of the other chat', async () => {
+    drawA();
+    const sink = new RecordingSink();
+    let switched = false;
+    const engine = new CaptureEngine(whatsapp, document, sink, { captureImages: false, timing: FAST }, {
+      onProgress: (p) => {
+        if (!switched && p.phase === 'returning') {
+          switched = true;
+          switchTo(chatB, 'in-place');
+        }
+      },
+    });
+    const outcome = await engine.run();
+    expect(switched).toBe(true);
+    expect(outcome).toMatchObject({ kind: 'finished', reachedStart: true });
+    expect(messageKeys(sink)).toEqual(chatA.messages.map((m) => m.key));
   });
 });
 

@@ -338,6 +338,7 @@ export function fakeAdapter(getList: () => FakeList | null): SiteAdapter {
   const view = (list: FakeList): ChatView => ({
     id: list.chatId,
     title: 'Alice',
+    identity: `id:${list.chatId}`,
     header: list.header,
     scroller: list.scroller,
     rows: () => [...list.scroller.querySelectorAll('[data-row]')],

@@ -4,7 +4,7 @@
 // The message list is virtualised: about 50 rows are fetched per scroll to the top and rows far
 // from the viewport are removed; the channel's "Welcome to #…" header sits above the first
 // message once the start is loaded.
-import type { ChatView, SiteAdapter } from '../adapter';
+import { pageIdentity, type ChatView, type SiteAdapter } from '../adapter';
 import { DISCORD_ANCHORS, formsOf } from './discord-anchors';
 import { findForm, parseDiscordRow, readRichText, rowIds, userIdFromAvatar } from './discord-dom';
 import { finalizeDiscord } from './discord-finalize';
@@ -87,9 +87,11 @@ export const discordAdapter: SiteAdapter = {
     const context = { meId: meIdOf(doc) };
     const startForms = formsOf('history-start');
     const loadingForms = formsOf('history-loading');
+    const title = titleOf(header, list, doc);
     return {
       id: place.channel,
-      title: titleOf(header, list, doc),
+      title,
+      identity: pageIdentity(place.channel, title),
       ...(place.guild !== '@me' ? { isGroup: true } : {}),
       header,
       scroller,

@@ -16,6 +16,7 @@ import type {
   RowResult,
   SiteAdapter,
 } from '../adapter';
+import { pageIdentity } from '../adapter';
 import type { MessageKind, Timestamp } from '../../export/types';
 import {
   anchorForms,
@@ -344,6 +345,7 @@ function openChat(doc: Document): ChatView | null {
   const view: ChatView = {
     id,
     title,
+    identity: pageIdentity(id, title),
     isGroup: isGroup(),
     header,
     scroller,

@@ -15,6 +15,7 @@ import type {
   RowResult,
   SiteAdapter,
 } from '../adapter';
+import { pageIdentity } from '../adapter';
 import type { MessageKind } from '../../export/types';
 import {
   anchorForms,
@@ -330,6 +331,7 @@ function openChat(doc: Document): ChatView | null {
   const view: ChatView = {
     id,
     title,
+    identity: pageIdentity(id, title),
     isGroup: isGroup(),
     header,
     scroller,

@@ -1,6 +1,6 @@
 // WhatsApp Web (web.whatsapp.com): finds the open chat and its rows; rows are read by
 // whatsapp-row.ts in the page, the whole chat is finalized by whatsapp-finalize.ts in the worker.
-import type { ChatView, SiteAdapter } from '../adapter';
+import { pageIdentity, type ChatView, type SiteAdapter } from '../adapter';
 import { ANCHORS, WORDS } from './whatsapp-anchors';
 import { finalizeWhatsApp } from './whatsapp-finalize';
 import {
@@ -113,9 +113,12 @@ export const whatsapp: SiteAdapter = {
     if (!conversation || !header || !list) return null;
     const rows = () => rowsOf(list).rows;
     const { id, isGroup } = chatIdentity(rows(), header);
+    const title = titleOf(header).title;
     return {
       id,
-      title: titleOf(header).title,
+      title,
+      // Bare ids name no chat: the title tells chats apart.
+      identity: pageIdentity(id, title),
       ...(isGroup !== undefined ? { isGroup } : {}),
       header,
       scroller: scrollerOf(list, rows()[0]),
