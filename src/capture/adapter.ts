@@ -84,10 +84,18 @@ export interface MediaSource {
 }
 
 export type RowResult =
-  /** Not part of the chat: unread divider, encryption notice, date chip copies, UI chrome. */
-  | { type: 'skip' }
-  /** A row that is not filled in yet (lazy content): look again later. */
-  | { type: 'pending'; key: string }
+  /**
+   * Not part of the chat: unread divider, encryption notice, date chip copies, UI chrome. `key`: the
+   * key the row had while it was emptied (a 'pending' reading of it was no missed message).
+   */
+  | { type: 'skip'; key?: string }
+  /**
+   * A row that is not filled in yet (lazy content): look again later. `optional`: an emptied row
+   * that may turn out to be no item at all (WhatsApp's day chips, notices and dividers have no id,
+   * so an emptied one shows neither what it is nor its key): brought into view and read like any
+   * other, but not counted as a missed message when it never fills in.
+   */
+  | { type: 'pending'; key: string; optional?: true }
   | { type: 'item'; item: CapturedItem; media: MediaSource[] }
   /** A row that should be a message but lacks a required anchor: the page changed. */
   | { type: 'broken'; anchor: string };

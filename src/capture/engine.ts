@@ -369,7 +369,10 @@ export class CaptureEngine {
       } catch {
         result = { type: 'broken' as const, anchor: 'message-row' };
       }
-      if (result.type === 'skip') continue;
+      if (result.type === 'skip') {
+        if (result.key !== undefined) this.known.skipped(result.key);
+        continue;
+      }
       if (result.type === 'broken') {
         // Nothing above a row that cannot be read is kept: it would leave a gap that looks whole.
         broken ??= result.anchor;
@@ -379,7 +382,7 @@ export class CaptureEngine {
       }
       if (result.type === 'pending') {
         if (!this.known.has(result.key)) pending++;
-        scanned.push({ key: result.key });
+        scanned.push(result.optional ? { key: result.key, optional: true } : { key: result.key });
         continue;
       }
       scanned.push({ key: result.item.key, item: result.item });
@@ -440,7 +443,8 @@ export class CaptureEngine {
       }
       for (const t of targets) this.tries.set(t.key, (this.tries.get(t.key) ?? 0) + 1);
       const result = await this.watch.until(
-        () => this.interruptPending() || targets.every(({ row }) => !row.isConnected || this.keyOf(row, 'item') !== null),
+        // Filled in as anything (an item, a row to skip, a broken one): the scan below reads it.
+        () => this.interruptPending() || targets.every(({ row }) => !row.isConnected || this.keyOf(row, 'pending') === null),
         this.timing.pendingWaitMs,
       );
       if (result === 'interrupted' || this.interruptPending()) return 'interrupted';

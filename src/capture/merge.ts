@@ -7,7 +7,7 @@ import type { CapturedItem } from './adapter';
 import type { ItemOp, Placement } from './protocol';
 
 /** One mounted row as a scan saw it, top to bottom: an item, or a key whose content is not in yet. */
-export type ScannedRow = { key: string; item: CapturedItem } | { key: string; item?: undefined };
+export type ScannedRow = { key: string; item: CapturedItem } | { key: string; item?: undefined; optional?: true };
 
 interface Seen {
   sig: number;
@@ -28,6 +28,8 @@ export class KnownItems {
   private readonly seen = new Map<string, Seen>();
   /** Keys seen only as not-yet-filled rows. */
   private readonly pendingOnly = new Set<string>();
+  /** Keys of rows that filled in as no item (a contact card): not messages to wait for. */
+  private readonly notItems = new Set<string>();
   private messageCount = 0;
 
   get messages(): number {
@@ -38,8 +40,15 @@ export class KnownItems {
     return this.seen.size;
   }
 
+  /** Read already: as an item, or as a row that is none. */
   has(key: string): boolean {
-    return this.seen.has(key);
+    return this.seen.has(key) || this.notItems.has(key);
+  }
+
+  /** A key whose row filled in as no item: an earlier empty reading of it missed nothing. */
+  skipped(key: string): void {
+    this.notItems.add(key);
+    this.pendingOnly.delete(key);
   }
 
   /** Keys that showed up only as empty rows and were never read (messages the capture missed). */
@@ -70,7 +79,7 @@ export class KnownItems {
       const known = this.seen.get(row.key);
       if (row.item === undefined) {
         if (known === undefined) {
-          this.pendingOnly.add(row.key);
+          if (!row.optional && !this.notItems.has(row.key)) this.pendingOnly.add(row.key);
           continue; // a hole in the run: it is placed by its neighbours once it fills in
         }
         flush(row.key);

@@ -30,6 +30,30 @@ describe('KnownItems.plan', () => {
     expect(known.unread).toBe(0);
   });
 
+  it('places an optional row (emptied, kind unknown) once it fills in, and never counts it as a missed message', () => {
+    const known = new KnownItems();
+    const day: CapturedItem = { type: 'day', key: 'wa-day:b:0', label: '11/13/2023' };
+    known.plan([{ key: 'wa-day:b:0', optional: true }, row(msg('b')), { key: 'wa-day:c:0', optional: true }, row(msg('c'))]);
+    expect(known.unread).toBe(0);
+    expect(known.plan([row(msg('a')), row(day), row(msg('b'))])).toEqual([
+      { op: 'insert', place: { before: 'b' }, items: [msg('a'), day] },
+    ]);
+    expect(known.has('wa-day:b:0')).toBe(true);
+    expect(known.has('wa-day:c:0')).toBe(false);
+    expect(known.unread).toBe(0);
+  });
+
+  it('a key seen emptied that fills in as no item (a contact card) is no missed message, and nothing to wait for', () => {
+    const known = new KnownItems();
+    known.plan([{ key: 'card' }, row(msg('a'))]);
+    expect(known.unread).toBe(1);
+    known.skipped('card');
+    expect(known.unread).toBe(0);
+    expect(known.has('card')).toBe(true);
+    known.plan([{ key: 'card' }, row(msg('a'))]);
+    expect(known.unread).toBe(0);
+  });
+
   it('updates a known item read with more fields, ignores one read with fewer', () => {
     const known = new KnownItems();
     known.plan([row(msg('a'))]);
