@@ -1,5 +1,5 @@
-// The product's main path, end to end: the production build in Chromium, the WhatsApp fixture at
-// web.whatsapp.com and the local Google Drive at Google's hostnames. A key is set up, Google Drive
+// The product's main path, end to end: the production build in Chromium, a site fixture at its
+// real hostname and the local Google Drive at Google's hostnames. A key is set up, Google Drive
 // is connected through Google's consent window, the user presses the injected "Encrypted export"
 // on a windowed chat, the backup goes through the outbox to "ChatSeal Backups", and the file,
 // downloaded with Drive's API (alt=media) and decrypted with the CLI, is exactly the fixture's
@@ -78,8 +78,12 @@ const test = captureTest.extend<{ drive: LocalDrive }>({
   extLaunch: async ({ sites, drive }, use) => use({ hostMap: { ...sites.hostMap, ...drive.emu.hostMap }, extraArgs: [DEVTOOLS_PORT_ARG] }),
 });
 
-// A few hundred messages, windowed: WhatsApp empties rows far from the viewport (at most 60 filled).
-const CHAT = { total: 300, batch: 30, latency: 60, window: 60, gate: 'none' } as const;
+// A few hundred messages, windowed: Discord removes rows far from the viewport (at most 60 mounted).
+// Discord rather than WhatsApp: the WhatsApp capture still sometimes gives a message timed only by
+// its bubble a wrong day under load (the known bug that holds back the WhatsApp capture spec,
+// branch h/wa-spec-held); this spec is about the way to Drive and must not flake on that.
+const SITE = 'discord';
+const CHAT = { total: 300, batch: 30, latency: 60, window: 60 } as const;
 
 /** Key set up, Google Drive connected through the consent window, no extension page left open. */
 async function readyWithDrive(ext: ExtensionSession): Promise<{ digits: string; keyId: string }> {
@@ -100,7 +104,7 @@ interface Capture {
 /** Opens the chat, presses Encrypted export like a user (`during` runs right after), waits until the overlay says it is saved. */
 async function captureChat(ext: ExtensionSession, during?: () => Promise<void>): Promise<Capture> {
   const page = await ext.context.newPage();
-  await openFixture(page, fixtureUrl('whatsapp', CHAT));
+  await openFixture(page, fixtureUrl(SITE, CHAT));
   await exportButton(page).click();
   await during?.();
   const end = await waitForCaptureEnd(page);
@@ -111,8 +115,9 @@ async function captureChat(ext: ExtensionSession, during?: () => Promise<void>):
 /** The decrypted backup is the chat: every message, every field, in order, captured to its start, with windowing on. */
 function expectTheWholeChat(doc: ChatExport, capture: Capture): void {
   expectGroundTruth(doc.messages, capture.truth);
+  expect(doc.source.site).toBe(SITE);
   expect(doc.capture).toMatchObject({ reachedStart: true, stopReason: 'reached-start' });
-  expect(capture.stats.emptied, 'rows were emptied during the capture').toBeGreaterThan(100);
+  expect(capture.stats.removed + capture.stats.emptied, 'far rows left the page during the capture').toBeGreaterThan(CHAT.total - CHAT.window);
   expect(capture.stats.maxMounted).toBeLessThanOrEqual(CHAT.window);
 }
 
@@ -178,7 +183,7 @@ async function expectOpaqueMetadata(drive: LocalDrive, fileId: string, doc: Chat
   expect(leaks, 'chat content in Drive metadata').toEqual([]);
 }
 
-test('Encrypted export on a windowed WhatsApp chat goes through the outbox to Google Drive; downloaded and decrypted it is exactly the ground truth', async ({ ext, drive, tmp }) => {
+test('Encrypted export on a windowed chat (Discord, 300 messages) goes through the outbox to Google Drive; downloaded and decrypted it is exactly the ground truth', async ({ ext, drive, tmp }) => {
   test.setTimeout(240_000);
   const key = await readyWithDrive(ext);
   const capture = await captureChat(ext);
