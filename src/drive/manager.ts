@@ -135,7 +135,7 @@ const RETRY_CAP_MS = 30 * 60_000;
 const CHECKSUM_ATTEMPTS = 2;
 
 /** Why an upload stopped, recorded by pause/cancel before aborting it. */
-type StopCause = 'paused' | 'cancelled' | 'disconnected';
+type StopCause = 'paused' | 'cancelled' | 'disconnected' | 'no-key';
 
 interface Running {
   id: string;
@@ -231,6 +231,7 @@ export class UploadManager {
    * and when Drive gets connected.
    */
   async syncKeyFiles(): Promise<void> {
+    await this.holdTurnedOffKeyFiles();
     const source = this.deps.keyFiles;
     const hash = this.deps.sha256Hex;
     if (!source || !hash) return;
@@ -400,6 +401,17 @@ export class UploadManager {
     return ids.current !== keyId && !ids.older.includes(keyId);
   }
 
+  /** After a key change: queued key files and keyrings of a key turned off are held at once, one being uploaded is stopped. */
+  private async holdTurnedOffKeyFiles(): Promise<void> {
+    if (!this.deps.keyFiles?.keyIds) return;
+    for (const item of await this.deps.outbox.list()) {
+      if (item.kind === 'backup' || (item.state !== 'waiting' && item.state !== 'uploading')) continue;
+      if (!(await this.keyTurnedOff(item.keyId))) continue;
+      this.stopRunning(item.id, 'no-key');
+      await this.holdForNoKey(item);
+    }
+  }
+
   /**
    * A key file or keyring queued before its key was turned off is not sent: the user deleted that
    * key from this computer, and once uploaded it would also replace (delete) the key file or
@@ -456,7 +468,7 @@ export class UploadManager {
   }
 
   private async failed(item: OutboxItem, run: Running, error: unknown): Promise<void> {
-    if (run.stop === 'paused' || run.stop === 'cancelled') return;
+    if (run.stop === 'paused' || run.stop === 'cancelled' || run.stop === 'no-key') return;
     if (run.stop === 'disconnected') {
       await this.deps.outbox.update(item.id, { state: 'waiting', reason: 'not-connected' });
       return;

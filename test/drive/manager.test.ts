@@ -451,6 +451,28 @@ describe('UploadManager', () => {
       ]);
     });
 
+    it('turning the key off stops a key file being uploaded and holds it, without waiting for the next kick', async () => {
+      const { manager, drive, outbox, add, keys, notices } = await withKeys({ current: OLD_KEY, older: [] });
+      const keyFile = await add({ kind: 'key-file', keyId: OLD_KEY, blob: bytes(20) });
+      let reachedSecondChunk!: () => void;
+      const secondChunk = new Promise<void>((r) => (reachedSecondChunk = r));
+      drive.d.beforeChunk = async (offset, req) => {
+        if (offset < CHUNK) return;
+        reachedSecondChunk();
+        // Drive is slow: the chunk waits until the upload is aborted.
+        await new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(req.signal.reason)));
+      };
+      const run = manager.kick();
+      await secondChunk;
+      keys.current = null;
+      // What the key service's change listener calls after Turn off.
+      await manager.syncKeyFiles();
+      await run;
+      expect(drive.d.files).toEqual([]);
+      expect(await outbox.get(keyFile.id)).toMatchObject({ state: 'failed', reason: 'no-key', upload: { offset: CHUNK } });
+      expect(notices).toEqual([{ itemId: keyFile.id, kind: 'key-file', reason: 'no-key' }]);
+    });
+
     it('is not held for the current key or an older key the keyring keeps (a rotation, not a turn-off)', async () => {
       const { manager, drive, outbox, add } = await withKeys({ current: NEW_KEY, older: [OLD_KEY] });
       await add({ kind: 'key-file', keyId: OLD_KEY, blob: bytes(6) });
