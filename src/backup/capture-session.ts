@@ -253,8 +253,13 @@ export class CaptureSession {
     const begun = this.begun!;
     if (this.current) throw new CaptureSessionError('bad-message', 'end inside a media file');
     this.state = 'ending';
-    const doc = this.buildExport(begun, message);
-    const report = validateExport(doc);
+    let doc = this.buildExport(begun, message);
+    let report = validateExport(doc);
+    if (!report.valid) {
+      // An adapter bug in a few messages must not cost a capture that may have run for hours.
+      doc = leaveOutInvalidMessages(doc, report.errors);
+      report = validateExport(doc);
+    }
     if (!report.valid) {
       // Where, not what: the values are chat content.
       const where = report.errors.slice(0, 5).map((e) => e.split(':')[0]).join(', ');
@@ -366,6 +371,64 @@ export class CaptureSession {
 /** Starts a session on a port from a chat page; the background wires runtime.onConnect to it. */
 export function startCaptureSession(port: SessionPort, deps: CaptureSessionDeps): CaptureSession {
   return new CaptureSession(port, deps);
+}
+
+/**
+ * The export without the messages it rejects (a reply to one of them loses its replyTo), marked
+ * incomplete, with a warning that says how many and which fields were wrong (never their values).
+ * Returned unchanged when a problem lies outside the messages, or when no message would be left.
+ */
+export function leaveOutInvalidMessages(doc: ChatExport, errors: readonly string[]): ChatExport {
+  let messages = doc.messages;
+  let problems = errors;
+  const fields = new Set<string>();
+  let leftOut = 0;
+  let unlinked = 0;
+  for (let pass = 0; pass < 4 && problems.length > 0; pass++) {
+    const drop = new Set<number>();
+    const unlink = new Set<number>();
+    for (const problem of problems) {
+      const at = /^\/messages\/(\d+)(?:\/([^/:]+))?[^:]*:/.exec(problem);
+      if (!at) return doc;
+      const index = Number(at[1]);
+      const field = at[2] ?? 'message';
+      // A reply whose quoted message is not in the export (left out, or never read) keeps its text.
+      if (field === 'replyTo' && problem.includes('no message with key')) unlink.add(index);
+      else {
+        drop.add(index);
+        fields.add(field);
+      }
+    }
+    for (const i of unlink) if (!drop.has(i)) unlinked++;
+    leftOut += drop.size;
+    messages = messages.flatMap((m, i) => {
+      if (drop.has(i)) return [];
+      if (!unlink.has(i)) return [m];
+      const { replyTo: _gone, ...rest } = m;
+      return [rest];
+    });
+    if (messages.length === 0) return doc;
+    problems = validateExport({ ...doc, messages }).errors;
+  }
+  const warnings: Warning[] = [...doc.capture.warnings];
+  if (leftOut > 0) {
+    warnings.push({
+      code: 'messages-left-out',
+      message: `${leftOut} messages were left out: they did not form valid messages (${[...fields].sort().join(', ')})`,
+      count: leftOut,
+    });
+  }
+  if (unlinked > 0) warnings.push({ code: 'reply-unlinked', message: `${unlinked} replies quote a message that is not in the backup`, count: unlinked });
+  const incomplete = leftOut > 0;
+  return {
+    ...doc,
+    capture: {
+      ...doc.capture,
+      warnings,
+      ...(incomplete ? { reachedStart: false, stopReason: doc.capture.reachedStart ? 'error' : doc.capture.stopReason } : {}),
+    },
+    messages,
+  };
 }
 
 function checkItem(item: unknown): asserts item is CapturedItem {

@@ -6,7 +6,7 @@ import type { CaptureStatus, ChatProbeReport, TabCaptureStatus } from '../messag
 import type { SiteAdapter } from './adapter';
 import { ButtonManager } from './button';
 import { CaptureChannel, CaptureRefusedError, ChannelClosedError, type PortLike } from './channel';
-import { CaptureEngine, type CaptureOutcome, type EngineTiming } from './engine';
+import { CaptureEngine, NoChatOpenError, type CaptureOutcome, type EngineTiming } from './engine';
 import { CaptureOverlay, readOfflineWords, type OfflineWords, type StopWhy } from './overlay';
 
 export interface ControllerDeps {
@@ -47,7 +47,7 @@ export class CaptureController {
   private readonly offline: OfflineWords = readOfflineWords();
 
   constructor(private readonly deps: ControllerDeps) {
-    this.buttons = new ButtonManager(deps.doc, deps.adapter, () => void this.start());
+    this.buttons = new ButtonManager(deps.doc, deps.adapter, () => void this.start().catch(() => undefined));
   }
 
   installButton(): void {
@@ -82,7 +82,24 @@ export class CaptureController {
       return { started: false, reason: 'no-key' };
     }
     const sink = new LateSink();
-    const engine = new CaptureEngine(adapter, this.deps.doc, sink, {
+    let engine: CaptureEngine;
+    try {
+      engine = this.makeEngine(adapter, sink, status, overlay);
+    } catch (error) {
+      // The chat closed (or was drawn anew without its rows) while the worker answered.
+      this.running = null;
+      overlay.set({ kind: 'failed', code: error instanceof NoChatOpenError ? 'no-chat' : 'error' });
+      return { started: false, reason: 'no-chat' };
+    }
+    slot.engine = engine;
+    if (slot.early === 'cancel') engine.cancel();
+    else if (slot.early === 'stop') engine.stop();
+    void this.run(adapter, engine, sink, overlay);
+    return { started: true };
+  }
+
+  private makeEngine(adapter: SiteAdapter, sink: LateSink, status: CaptureStatus, overlay: CaptureOverlay): CaptureEngine {
+    return new CaptureEngine(adapter, this.deps.doc, sink, {
       captureImages: status.captureImages,
       ...(status.historySince ? { stopBefore: status.historySince } : {}),
       language: this.deps.doc.documentElement.lang || navigator.language,
@@ -102,11 +119,6 @@ export class CaptureController {
         if (c.kind === 'paused') overlay.set({ kind: 'running', messages: c.messages, oldestDay: c.oldestDay });
       },
     });
-    slot.engine = engine;
-    if (slot.early === 'cancel') engine.cancel();
-    else if (slot.early === 'stop') engine.stop();
-    void this.run(adapter, engine, sink, overlay);
-    return { started: true };
   }
 
   private async run(adapter: SiteAdapter, engine: CaptureEngine, sink: LateSink, overlay: CaptureOverlay): Promise<void> {
@@ -169,7 +181,8 @@ export class CaptureController {
         destination: result.destination,
         complete: result.complete,
         oldestDay: outcome.oldestDay,
-        why: whyStopped(outcome),
+        // Reached the start, but saved incomplete: the worker left out messages it could not make valid.
+        why: whyStopped(outcome) ?? (outcome.reachedStart && !result.complete ? 'messages-left-out' : null),
         ...(range ? { since: range.since } : {}),
       });
     } catch (error) {
@@ -178,7 +191,7 @@ export class CaptureController {
         overlay.remove();
         await this.deps.openOptions().catch(() => undefined);
       } else if (disconnected || error instanceof ChannelClosedError || !this.deps.extensionAlive()) gone();
-      else overlay.set({ kind: 'failed', code: error instanceof Error ? error.name : 'error' });
+      else overlay.set({ kind: 'failed', code: error instanceof CaptureRefusedError ? error.reason : error instanceof Error ? error.name : 'error' });
       channel?.cancel();
     } finally {
       clearInterval(watchdog);

@@ -16,7 +16,8 @@ export const OVERLAY_ATTR = 'data-chatseal-overlay';
 export const PROGRESS_EVERY_MS = 1000;
 
 /** Why a finished capture is incomplete, for the overlay's sentence. */
-export type StopWhy = CaptureProblem['code'] | 'user-stopped';
+/** 'messages-left-out': the worker saved the capture without messages that did not form a valid export. */
+export type StopWhy = CaptureProblem['code'] | 'user-stopped' | 'messages-left-out';
 
 export type OverlayState =
   | { kind: 'starting' }
@@ -302,7 +303,7 @@ function sentence(s: OverlayState): string {
     case 'cancelled':
       return t('captureCancelled');
     case 'failed':
-      return t('captureFailed', s.code);
+      return t('captureFailed', failedWords(s.code));
     case 'disconnected':
       return t('captureDisconnected');
   }
@@ -314,6 +315,22 @@ function noteFor(s: OverlayState): string {
   const where = s.destination === 'uploading' ? t('captureSavedUploading', size) : t('captureSavedWaiting', size);
   if (s.why === 'history-range') return where;
   return `${t('captureIncompleteNote')} ${where}`;
+}
+
+/** Failure codes (the worker's, a refusal's, an error's name) in words; never the raw code. */
+function failedWords(code: string): string {
+  switch (code) {
+    case 'no-chat':
+      return t('captureFailedNoChat');
+    case 'too-large':
+      return t('captureFailedTooLarge');
+    case 'write-failed':
+      return t('captureFailedWrite');
+    case 'invalid-export':
+      return t('captureFailedInvalid');
+    default:
+      return t('captureFailedOther');
+  }
 }
 
 function whyWords(why: StopWhy): string {
@@ -332,5 +349,7 @@ function whyWords(why: StopWhy): string {
       return t('captureWhyRows');
     case 'chat-closed':
       return t('captureWhyClosed');
+    case 'messages-left-out':
+      return t('captureWhyLeftOut');
   }
 }

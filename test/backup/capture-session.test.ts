@@ -281,6 +281,36 @@ describe('capture port and worker session', () => {
     expect(result).toEqual({ t: 'failed', reason: 'invalid-export' });
     expect(saved).toEqual([]);
   });
+
+  it('one message that does not validate is left out: the rest is saved, marked incomplete, with a warning that names the field, not the content', async () => {
+    // An adapter bug: one message's time reads as words, and another message replies to it.
+    const buggy: Finalizer = (items, ctx) => {
+      const done = finalize(items, ctx);
+      const messages = done.messages.map((m) =>
+        m.key === 't:1' ? { ...m, timestamp: { ...m.timestamp, value: 'yesterday' } } : m.key === 't:2' ? { ...m, replyTo: 't:1' } : m,
+      );
+      return { ...done, messages };
+    };
+    const errors: string[] = [];
+    const { deps: d, saved } = await deps({ finalizer: () => buggy, onError: (code) => errors.push(code) });
+    const { channel } = await open(d);
+    await channel.begin(BEGIN);
+    await channel.items([{ op: 'insert', place: { at: 'end' }, items: [msg(0), msg(1), msg(2), msg(3)] }]);
+    const result = await channel.end({ stopReason: 'reached-start', reachedStart: true, problems: [], finishedAt: '2026-11-26T10:01:00.000Z' });
+    expect(result).toMatchObject({ t: 'saved', complete: false, messageCount: 3 });
+    expect(errors).toEqual([]);
+    expect(saved[0]!.complete).toBe(false);
+    const { doc } = await readBackup(saved[0]!.blob);
+    expect(doc.messages.map((m) => m.key)).toEqual(['t:0', 't:2', 't:3']);
+    expect(doc.messages[1]!.replyTo).toBeUndefined();
+    expect(doc.messages[1]!.text).toBe('hello 2');
+    expect(doc.capture).toMatchObject({ reachedStart: false, stopReason: 'error' });
+    expect(doc.capture.warnings).toEqual([
+      { code: 'messages-left-out', message: '1 messages were left out: they did not form valid messages (timestamp)', count: 1 },
+      { code: 'reply-unlinked', message: '1 replies quote a message that is not in the backup', count: 1 },
+    ]);
+    expect(JSON.stringify(doc.capture)).not.toMatch(/hello|yesterday/);
+  });
 });
 
 describe('keeping the worker alive', () => {

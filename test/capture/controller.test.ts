@@ -23,6 +23,8 @@ class FakeWorkerPort implements PortLike {
   private readonly listeners: ((m: unknown) => void)[] = [];
   private readonly gone: (() => void)[] = [];
   disconnected = false;
+  /** The worker's answer to 'end' (saved and complete when the capture reached the start, unless set). */
+  endAnswer: ((end: Extract<PageToWorkerPort, { t: 'end' }>) => WorkerToPagePort) | null = null;
   onMessage = { addListener: (fn: (m: unknown) => void) => void this.listeners.push(fn) };
   onDisconnect = { addListener: (fn: () => void) => void this.gone.push(fn) };
   postMessage(message: unknown): void {
@@ -31,7 +33,7 @@ class FakeWorkerPort implements PortLike {
     if (m.t === 'begin') this.answer({ t: 'ready' });
     else if (m.t === 'end') {
       this.answer({ t: 'ack', seq: m.seq });
-      this.answer({ t: 'saved', size: 2048, messageCount: 3, complete: m.reachedStart, destination: 'waiting-for-drive' });
+      this.answer(this.endAnswer?.(m) ?? { t: 'saved', size: 2048, messageCount: 3, complete: m.reachedStart, destination: 'waiting-for-drive' });
     } else if (m.t !== 'cancel' && m.t !== 'ping') this.answer({ t: 'ack', seq: m.seq });
   }
   disconnect(): void {
@@ -148,6 +150,90 @@ describe('CaptureController', () => {
     await vi.waitFor(() => expect(overlayText()).toBe('Capture cancelled. Nothing was kept.'), { timeout: 20_000 });
     expect(port.received.map((m) => m.t)).not.toContain('end');
     expect(port.received.at(-1)).toEqual({ t: 'cancel' });
+  });
+
+  it('Cancel pressed on the way back (the engine scrolling back to the user) keeps nothing: end is never sent', async () => {
+    list = new FakeList(document, { total: 120 });
+    const port = new FakeWorkerPort();
+    const controller = new CaptureController(
+      deps({ status: async () => ({ keyReady: true, captureImages: true, historySince: null }), connect: () => port, timing: FAST }),
+    );
+    const inserted = () =>
+      port.received.reduce((n, m) => n + (m.t === 'items' ? m.ops.reduce((k, op) => k + (op.op === 'insert' ? op.items.length : 0), 0) : 0), 0);
+    let pressed = false;
+    // Everything read and the list at its top: a scroll down now is the way back.
+    list.scroller.addEventListener('scroll', () => {
+      if (!pressed && inserted() >= 120 && list!.scrollTop > 0) {
+        pressed = true;
+        press('Cancel');
+      }
+    });
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toBe('Capture cancelled. Nothing was kept.'), { timeout: 20_000 });
+    expect(pressed).toBe(true);
+    expect(port.received.map((m) => m.t)).not.toContain('end');
+    expect(port.received.at(-1)).toEqual({ t: 'cancel' });
+    expect(controller.capturing).toBe(false);
+  });
+
+  it('a chat that closes while the worker answers the start: a clear failure, and the next start is not "busy"', async () => {
+    list = new FakeList(document, { total: 40 });
+    const base = fakeAdapter(() => list);
+    let opens = 0;
+    // The chat is there when the button is pressed, gone by the time the engine looks for it.
+    const closing = { ...base, openChat: (doc: Document) => (++opens === 1 ? base.openChat(doc) : null) };
+    const port = new FakeWorkerPort();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let adapter = closing;
+      const controller = new CaptureController(
+        deps({ adapter: () => adapter, status: async () => ({ keyReady: true, captureImages: true, historySince: null }), connect: () => port, timing: FAST }),
+      );
+      expect(await controller.start()).toEqual({ started: false, reason: 'no-chat' });
+      expect(controller.capturing).toBe(false);
+      expect(overlayText()).toBe(
+        'The backup could not be made: the chat closed before the capture could start. Open it and press Encrypted export again. Nothing was kept; your chat is unchanged.',
+      );
+      expect(overlayButtons()).toEqual(['Close']);
+      expect(port.received).toEqual([]);
+      adapter = base;
+      expect(await controller.start()).toEqual({ started: true });
+      await vi.waitFor(() => expect(overlayText()).toMatch(/^Backup encrypted/), { timeout: 20_000 });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it.each([
+    ['too-large', 'this chat is larger than one backup can hold.'],
+    ['invalid-export', 'what was read from the page did not form a valid backup.'],
+    ['write-failed', 'it could not be written (the browser may be short of memory or space).'],
+    ['bad-message', 'something went wrong while reading the page.'],
+  ])('a backup the worker could not make (%s) is said in words, never as the raw code', async (code, words) => {
+    list = new FakeList(document, { total: 40 });
+    const port = new FakeWorkerPort();
+    port.endAnswer = () => ({ t: 'failed', reason: code });
+    const controller = new CaptureController(
+      deps({ status: async () => ({ keyReady: true, captureImages: true, historySince: null }), connect: () => port, timing: FAST }),
+    );
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toBe(`The backup could not be made: ${words} Nothing was kept; your chat is unchanged.`), { timeout: 20_000 });
+    expect(overlayRoot()!.textContent).not.toContain(code);
+  });
+
+  it('a capture that reached the start but was saved without some messages says so and is marked incomplete', async () => {
+    list = new FakeList(document, { total: 40 });
+    const port = new FakeWorkerPort();
+    port.endAnswer = () => ({ t: 'saved', size: 2048, messageCount: 39, complete: false, destination: 'waiting-for-drive' });
+    const controller = new CaptureController(
+      deps({ status: async () => ({ keyReady: true, captureImages: true, historySince: null }), connect: () => port, timing: FAST }),
+    );
+    await controller.start();
+    await vi.waitFor(() => expect(overlayText()).toMatch(/^Stopped at .*: some messages could not be read correctly and were left out\.$/), { timeout: 20_000 });
+    expect(overlayRoot()!.textContent).toContain('The backup is marked incomplete.');
   });
 
   it('Stop here keeps what was read, says why, and marks the backup incomplete', async () => {
