@@ -73,7 +73,11 @@ function OutboxRow(props: { item: OutboxItemView; onAct: (type: Action) => void;
   return (
     <li class="outbox-item" data-testid="outbox-item" data-state={item.state} data-file-name={item.fileName} aria-label={name}>
       <p class="outbox-title">
-        <strong>{name}</strong> · {formatBytes(item.size)}
+        {/* bdi: a right-to-left title must not pull the size and the dot into its own direction. */}
+        <strong>
+          <bdi>{name}</bdi>
+        </strong>{' '}
+        · {formatBytes(item.size)}
         {item.complete === false && <> · {t('outboxIncomplete')}</>}
       </p>
       <p class="hint" data-testid="outbox-state">

@@ -44,6 +44,15 @@ function item(over: Partial<OutboxItemView> = {}): OutboxItemView {
 }
 
 describe('popup: upload queue', () => {
+  it('isolates a right-to-left title from the size after it (bdi)', async () => {
+    fake.outbox = { items: [item({ title: 'Family عائلة' })], lastBackup: null };
+    render(<PopupApp />);
+    const row = await screen.findByRole('listitem', { name: 'Family عائلة' });
+    const title = row.querySelector('.outbox-title')!;
+    expect(title.querySelector('bdi')?.textContent).toBe('Family عائلة');
+    expect(title.textContent).toMatch(/^Family عائلة · 10\s?MB$/u);
+  });
+
   it('shows an upload with its progress bar, bytes, percent, speed and time left', async () => {
     fake.outbox = {
       items: [item({ state: 'uploading', title: 'Family', progress: { confirmed: 2_500_000, bytesPerSecond: 500_000, secondsLeft: 15 } })],
