@@ -3,7 +3,7 @@
 // ('capture.start' for the keyboard shortcut and "Export this chat", 'capture.probe' for "Check
 // this chat"). Browser APIs come in through `deps`, so tests drive it with fakes.
 import type { CaptureStatus, ChatProbeReport, TabCaptureStatus } from '../messaging/protocol';
-import type { SiteAdapter } from './adapter';
+import type { CapturedItem, SiteAdapter } from './adapter';
 import { ButtonManager } from './button';
 import { CaptureChannel, CaptureRefusedError, ChannelClosedError, type PortLike } from './channel';
 import { CaptureEngine, NoChatOpenError, type CaptureOutcome, type EngineTiming } from './engine';
@@ -254,6 +254,7 @@ export class CaptureController {
       timestamps: { resolved: 0, unresolved: 0 },
     };
     if (!chat) return report;
+    const items: CapturedItem[] = [];
     for (const row of chat.rows()) {
       report.rows.mounted++;
       let result;
@@ -266,16 +267,34 @@ export class CaptureController {
       if (result.type === 'skip') report.rows.skipped++;
       else if (result.type === 'pending') report.rows.pending++;
       else if (result.type === 'broken') report.rows.broken++;
-      else if (result.item.type === 'day') report.rows.days++;
       else {
-        report.rows.messages++;
-        // A full date on the row itself; a bare time of day is dated later from day separators.
-        const time = result.item.message.time;
-        if (time.unix !== undefined || time.datetime || time.prePlainText || time.title) report.timestamps.resolved++;
-        else report.timestamps.unresolved++;
+        if (result.item.type === 'day') report.rows.days++;
+        else report.rows.messages++;
+        items.push(result.item);
       }
     }
+    report.timestamps = timestampCounts(adapter, items, report.rows.messages);
     return report;
+  }
+}
+
+/**
+ * How many of the mounted messages the capture would date, as it dates them: the adapter's
+ * finalize over the mounted rows in order (a bare time of day is dated by a day separator above
+ * it). Anything carried over from a neighbour ('inferred') counts as not worked out. Counts only.
+ */
+function timestampCounts(adapter: SiteAdapter, items: CapturedItem[], messages: number): ChatProbeReport['timestamps'] {
+  try {
+    // reachedStart: true keeps every row (Discord leaves out leading rows of an unknown sender otherwise).
+    const finalized = adapter.finalize(items, {
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      reachedStart: true,
+      capturedAt: new Date().toISOString(),
+    });
+    const resolved = finalized.messages.filter((m) => m.timestamp.source !== 'inferred').length;
+    return { resolved, unresolved: Math.max(0, messages - resolved) };
+  } catch {
+    return { resolved: 0, unresolved: messages };
   }
 }
 

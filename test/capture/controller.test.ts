@@ -7,6 +7,14 @@ import type { PageToWorkerPort, WorkerToPagePort } from '../../src/capture/proto
 import type { CaptureStatus } from '../../src/messaging/protocol';
 import { browser } from 'wxt/browser';
 import { fakeAdapter, FakeList } from './fake-list';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SiteAdapter } from '../../src/capture/adapter';
+import { telegramA } from '../../src/capture/sites/telegram-a';
+import { telegramK } from '../../src/capture/sites/telegram-k';
+import { whatsapp } from '../../src/capture/sites/whatsapp';
+import { generate } from '../fixtures/sites/whatsapp/generate.mjs';
+import { renderItem, shellHtml } from '../fixtures/sites/whatsapp/render.mjs';
 
 const FAST = { minBatchTimeoutMs: 150, maxBatchTimeoutMs: 400, pollMs: 15, settleMs: 30, pendingWaitMs: 300, chatGoneGraceMs: 60, restoreMs: 5000 };
 
@@ -99,6 +107,31 @@ describe('CaptureController', () => {
     expect(report.timestamps).toEqual({ resolved: report.rows.messages, unresolved: 0 });
     expect(JSON.stringify(report)).not.toContain('message 1');
     expect(new CaptureController(deps()).status()).toEqual({ site: 'whatsapp', siteName: 'Fake', experimental: true, chatOpen: true, capturing: false });
+  });
+
+  it.each([
+    ['WhatsApp, bare ids (rows without data-pre-plain-text are dated by their day chip)', 'whatsapp'],
+    ['Telegram A (rows show only a time of day)', 'telegram-a'],
+    ['Telegram K', 'telegram-k'],
+  ] as const)('"Check this chat" counts timestamps as the capture resolves them: %s', (_, site) => {
+    let adapter: SiteAdapter;
+    if (site === 'whatsapp') {
+      const data = generate({ seed: 'probe', total: 200, idFormat: 'bare', chat: 'group' });
+      document.body.innerHTML = `<div id="app">${shellHtml(data)}</div>`;
+      const blobUrl = () => `blob:https://web.whatsapp.com/${crypto.randomUUID()}`;
+      document.getElementById('wa-list')!.append(...data.items.map((item) => renderItem(document, item, { late: false, blobUrl }, { locale: data.locale })));
+      // The case the old count missed: rows the page gives no full date.
+      expect(document.querySelectorAll('#wa-list [role="row"]:not(:has([data-pre-plain-text])) .message-in, #wa-list [role="row"]:not(:has([data-pre-plain-text])) .message-out').length).toBeGreaterThan(0);
+      adapter = whatsapp;
+    } else {
+      const file = site === 'telegram-a' ? 'telegram-a/fragments/group-chat.html' : 'telegram-k/fragments/group-chat.html';
+      document.body.innerHTML = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/sites', file), 'utf8');
+      adapter = site === 'telegram-a' ? telegramA : telegramK;
+    }
+    const report = new CaptureController(deps({ adapter: () => adapter })).probe()!;
+    expect(report.chatOpen).toBe(true);
+    expect(report.rows.messages).toBeGreaterThan(3);
+    expect(report.timestamps).toEqual({ resolved: report.rows.messages, unresolved: 0 });
   });
 
   it('says when no chat is open', async () => {

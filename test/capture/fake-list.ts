@@ -378,6 +378,17 @@ export function fakeAdapter(getList: () => FakeList | null): SiteAdapter {
       return list && list.root.isConnected ? view(list) : null;
     },
     probe: () => ({ 'message-id': 0 }),
-    finalize: () => ({ messages: [], participants: [], warnings: [], timestampsAreLocal: false }),
+    // Every row carries its unix time, as Telegram K's do.
+    finalize: (items) => ({
+      messages: items.flatMap((item) => {
+        if (item.type !== 'message') return [];
+        const { time, ...rest } = item.message;
+        const value = new Date((time.unix ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        return [{ ...rest, timestamp: { value, precision: 'second' as const, source: 'data-timestamp' as const } }];
+      }),
+      participants: [],
+      warnings: [],
+      timestampsAreLocal: false,
+    }),
   };
 }
