@@ -2,10 +2,6 @@
 // to exactly the ground truth, also with new messages arriving during it (each captured once), and
 // the toolbar popup's "Export this chat" and the keyboard shortcut start one for the current tab;
 // an extension reloaded mid-capture is reported by the page.
-//
-// Held back from main (branch h/cap-e2e-pending) until the capture passes them: see the cap-e2e
-// report (media of rows emptied before the engine fetched them end up 'failed'; a reload is
-// sometimes not noticed by the page).
 import type { Message } from '../../src/export/types';
 import { extensionManifest } from '../helpers/browser';
 import {
