@@ -132,6 +132,8 @@ export class CaptureEngine {
   /** Observed time from a scroll to its batch landing (ms), for the adaptive time-out. */
   private latency: number | null = null;
   private listening: HTMLElement | null = null;
+  /** History rows were read that could not be placed next to any row read before (see scan). */
+  private lostPlace = false;
   /** The required anchor a row lacked, when that ended the capture. */
   private brokenAnchor: string | null = null;
 
@@ -247,6 +249,7 @@ export class CaptureEngine {
         if (filled === 'interrupted') continue;
         if (filled !== 'done') return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: filled } };
       }
+      if (this.lostPlace) return { stopReason: 'error', reachedStart: false, problem: { code: 'history-stalled' } };
       // The decisions below read the page: another chat's start is not this one's.
       if (this.switched()) continue;
       const since = this.pastRange();
@@ -304,6 +307,7 @@ export class CaptureEngine {
       }
       if (this.known.size === before) break;
     }
+    if (this.lostPlace) return { stopReason: 'error', reachedStart: false, problem: { code: 'history-stalled' } };
     return { stopReason: 'reached-start', reachedStart: true };
   }
 
@@ -355,7 +359,7 @@ export class CaptureEngine {
   }
 
   /** Reads every mounted row; sends new and richer items, then the media of the mounted rows. */
-  private async scan(): Promise<{ broken: string | null; pending: number; switched: boolean }> {
+  private async scan(regained = 0): Promise<{ broken: string | null; pending: number; switched: boolean }> {
     // Checked in the same task as the reading: not one row of another chat gets in.
     if (this.switched()) return { broken: null, pending: 0, switched: true };
     const scanned: ScannedRow[] = [];
@@ -389,6 +393,15 @@ export class CaptureEngine {
       this.noteDay(result.item);
       for (const m of result.media) if (this.wantsMedia(m) && !media.some((x) => x.mediaKey === m.mediaKey)) media.push(m);
     }
+    if (this.phase === 'history' && broken === null && scanned.length > 0 && this.known.size > 0 && !scanned.some((r) => this.known.has(r.key))) {
+      // Not one mounted row was read before: the list moved on by more than its window since the
+      // last scan (two batches landed while it was being sent), so these rows have no neighbour to
+      // be placed by. Go back down to the rows already read, then read from there.
+      const place = regained < 3 ? await this.regainPlace() : 'lost';
+      if (place === 'ok') return this.scan(regained + 1);
+      if (place === 'lost') this.lostPlace = true;
+      return { broken: null, pending: 0, switched: false };
+    }
     // Bytes first, all fetches begun in the same task as the reading (a blob: URL is resolved when
     // its fetch begins): sending waits for the worker, time in which the app may empty a row or draw
     // it again, revoking the URL just read. Memory: the images of the rows mounted now, at most.
@@ -411,6 +424,29 @@ export class CaptureEngine {
     }
     this.events.onProgress?.({ phase: this.phase, messages: this.known.messages, oldestDay: this.oldestDay, batches: this.batches });
     return { broken, pending, switched: false };
+  }
+
+  /**
+   * Scrolls down a screen at a time until a row already read is mounted again (the list re-creates
+   * newer rows as they come near the viewport): a jump to the bottom would skip the rows between.
+   */
+  private async regainPlace(): Promise<'ok' | 'lost' | 'interrupted'> {
+    const holdsKnown = () =>
+      this.chat.rows().some((row) => {
+        const key = this.keyOf(row);
+        return key !== null && this.known.has(key);
+      });
+    for (let i = 0; i < 200 && !holdsKnown(); i++) {
+      const s = this.chat.scroller;
+      const from = s.scrollTop;
+      this.scrollTo(from + Math.max(1, s.clientHeight * 0.8));
+      const moved = s.scrollTop !== from;
+      // At the bottom of what is mounted: give the list a batch's time to add the newer rows.
+      await this.watch.until(() => this.interruptPending() || holdsKnown(), moved ? this.timing.settleMs : this.batchTimeout());
+      if (this.interruptPending()) return 'interrupted';
+      if (!moved && !holdsKnown()) return 'lost';
+    }
+    return holdsKnown() ? 'ok' : 'lost';
   }
 
   /** Not yet fetched, or failed with another URL than the row shows now. */

@@ -17,10 +17,13 @@ class RecordingSink implements CaptureSink {
   readonly ops: ItemOp[] = [];
   readonly mediaSeen: { source: MediaSource; fetched: FetchedMedia }[] = [];
   onItems: (() => void) | null = null;
+  /** What the page does while this send is on its way (awaited). */
+  whileSending: (() => Promise<void>) | null = null;
   /** How long sending a scan takes (the worker's round trip), during which the page goes on. */
   delayMs = 0;
   async items(ops: ItemOp[]): Promise<void> {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    await this.whileSending?.();
     for (const op of ops) {
       this.ops.push(op);
       this.sequence.apply(op);
@@ -84,6 +87,27 @@ describe('CaptureEngine', () => {
     sink.delayMs = 40;
     const outcome = await engine.run();
     expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true, problems: [], messages: 200 });
+    expect(sink.keys()).toEqual(list.groundTruth());
+  });
+
+  it('when more than a window of older rows landed while a scan was being sent, goes back to the rows it read and places the new ones before them', async () => {
+    const { list, sink, engine } = setup({ total: 300, window: 60, batch: 30, latency: 10 });
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let jumped = false;
+    sink.whileSending = async () => {
+      if (jumped || sink.sequence.size < 120) return;
+      jumped = true;
+      // Two batches land (60 rows, a whole window) and the list shows them: no row read so far is mounted.
+      for (let i = 0; i < 2; i++) {
+        list.scroller.scrollTop = 0;
+        await pause(60);
+      }
+      list.scroller.scrollTop = 0;
+      await pause(5);
+    };
+    const outcome = await engine.run();
+    expect(jumped).toBe(true);
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true, problems: [], messages: 300 });
     expect(sink.keys()).toEqual(list.groundTruth());
   });
 
