@@ -96,7 +96,11 @@ export type RowResult =
    * other, but not counted as a missed message when it never fills in.
    */
   | { type: 'pending'; key: string; optional?: true }
-  | { type: 'item'; item: CapturedItem; media: MediaSource[] }
+  /**
+   * `pendingKey`: the key the row is read under while emptied, when it is not the item's own (a
+   * WhatsApp notice without an id): once the item is read, that key is nothing to wait for.
+   */
+  | { type: 'item'; item: CapturedItem; media: MediaSource[]; pendingKey?: string }
   /** A row that should be a message but lacks a required anchor: the page changed. */
   | { type: 'broken'; anchor: string };
 

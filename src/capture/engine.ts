@@ -390,6 +390,7 @@ export class CaptureEngine {
         continue;
       }
       scanned.push({ key: result.item.key, item: result.item });
+      if (result.pendingKey !== undefined) this.known.skipped(result.pendingKey);
       this.noteDay(result.item);
       for (const m of result.media) if (this.wantsMedia(m) && !media.some((x) => x.mediaKey === m.mediaKey)) media.push(m);
     }
@@ -464,6 +465,13 @@ export class CaptureEngine {
    */
   private async fillPending(): Promise<'done' | 'interrupted' | string> {
     for (let round = 0; round < 200; round++) {
+      // A row that filled in after the last read (late content, between two reads) is read now:
+      // the next step may scroll it away, and the list may empty it before it comes back.
+      if (this.chat.rows().some((row) => this.unread(this.keyOf(row, 'item')))) {
+        const scan = await this.scan();
+        if (scan.broken !== null) return scan.broken;
+        continue;
+      }
       const pending = this.pendingRows();
       if (pending.length === 0) return 'done';
       const s = this.chat.scroller;
@@ -492,6 +500,10 @@ export class CaptureEngine {
   }
 
   private readonly tries = new Map<string, number>();
+
+  private unread(key: string | null): boolean {
+    return key !== null && !this.known.has(key);
+  }
 
   private pendingRows(): { row: Element; key: string }[] {
     const out: { row: Element; key: string }[] = [];

@@ -83,6 +83,35 @@ export function finalizeWhatsApp(items: readonly CapturedItem[], context: Finali
   const beforeFirstChip = rows.filter((r) => r.group === -1).map(pptDate).find((d) => d !== undefined);
   const groupDate = (r: Row) => (r.group >= 0 ? groups[r.group]?.date : beforeFirstChip);
 
+  // A row without a header takes its day from the chip above it, which is right only when no chip
+  // between was missed. Rows are in time order, so the headers around it bound its day: when the
+  // next header in its group names another day than the one before it, a day separator is
+  // missing in between and the row's day is not known (never the older day carried forward).
+  const dates = rows.map(pptDate);
+  const unsure = new Set<number>();
+  /** Rows whose day the headers around them prove (the same day before and after). */
+  const dayOf = new Map<number, string>();
+  for (const [i, r] of rows.entries()) {
+    if (r.ppt || groupDate(r) === undefined) continue;
+    let before = groupDate(r);
+    for (let j = i - 1; j >= 0 && rows[j]!.group === r.group; j--) {
+      if (dates[j] !== undefined) {
+        before = dates[j];
+        break;
+      }
+    }
+    let after: string | undefined;
+    for (let j = i + 1; j < rows.length && rows[j]!.group === r.group; j++) {
+      if (dates[j] !== undefined) {
+        after = dates[j];
+        break;
+      }
+    }
+    if (after !== undefined && after === before) dayOf.set(i, before);
+    else if (before !== groupDate(r) || after !== undefined) unsure.add(i);
+  }
+  const rowDay = (i: number, r: Row) => dayOf.get(i) ?? groupDate(r);
+
   // Who "me" is: the name WhatsApp writes in the header of your own messages.
   const meName = rows.find((r) => r.message.direction === 'out' && r.ppt)?.ppt?.sender;
   const messages: Message[] = [];
@@ -91,12 +120,17 @@ export function finalizeWhatsApp(items: readonly CapturedItem[], context: Finali
   let lastIncoming: string | undefined;
   let lastDate: string | undefined;
   let inferred = 0;
-  for (const r of rows) {
+  let unknownDay = 0;
+  for (const [i, r] of rows.entries()) {
     const m = r.message;
     let timestamp: Timestamp | undefined;
     const date = r.ppt ? pptDate(r) : undefined;
     if (r.ppt && date) timestamp = { value: isoMinute(date, r.ppt.time), precision: 'minute', source: 'pre-plain-text' };
-    const day = groupDate(r);
+    if (!timestamp && unsure.has(i) && lastDate) {
+      unknownDay++;
+      timestamp = { value: lastDate, precision: 'day', source: 'inferred' };
+    }
+    const day = rowDay(i, r);
     const clock = m.time.visibleTime !== undefined ? parseClock(m.time.visibleTime) : undefined;
     if (!timestamp && day && clock) timestamp = { value: isoMinute(day, clock), precision: 'minute', source: 'visible-time' };
     if (!timestamp && day) timestamp = { value: day, precision: 'day', source: 'day-separator' };
@@ -144,6 +178,13 @@ export function finalizeWhatsApp(items: readonly CapturedItem[], context: Finali
       code: 'unreadable-header',
       message: `${badHeaders} message header(s) could not be read; their times come from the bubble and the day above them.`,
       count: badHeaders,
+    });
+  }
+  if (unknownDay > 0) {
+    warnings.push({
+      code: 'date-unknown',
+      message: `${unknownDay} message(s) without a header stand between days whose day separator was not captured; their day is not known, so they carry the day of the message before them (as a day only, not a time).`,
+      count: unknownDay,
     });
   }
   if (inferred > 0) {

@@ -5,7 +5,7 @@ import type { CapturedAttachment, CapturedMessage, MediaSource, RowResult } from
 import type { MediaType, Reaction } from '../../export/types';
 import { mimeForName } from '../../export/mime';
 import { WORDS } from './whatsapp-anchors';
-import { parseClock, parseDayLabel } from './whatsapp-time';
+import { parseClock, parseDayLabel, parsePrePlainText, type ClockTime } from './whatsapp-time';
 
 export interface DataId {
   /** The message's own id (the stanza id): the same in the packed and the bare form. */
@@ -150,12 +150,22 @@ export function deletedForm(scope: Element): number {
 
 const isDeleted = (bubble: Element) => deletedForm(bubble) >= 0;
 
-/** The time printed in the bubble and whether an "Edited" word stands before it. */
-function readMeta(bubble: Element, exclude: Array<Element | null>): { time?: string; edited: boolean } {
+/**
+ * The time printed in the bubble and whether an "Edited" word stands before it. `exclude` holds the
+ * parts whose text may look like a clock without being the time: the quote, the text, the
+ * reactions and the media blocks (a voice or video length, "0:12"). When the header gives the time,
+ * the bubble's own copy of it is preferred over another clock-like leaf.
+ */
+function readMeta(bubble: Element, exclude: Array<Element | null>, expected?: ClockTime): { time?: string; edited: boolean } {
   const leaves = Array.from(bubble.querySelectorAll('span')).filter(
     (s) => s.children.length === 0 && !exclude.some((x) => within(s, x)),
   );
-  const timeSpan = leaves.filter((s) => parseClock(s.textContent ?? '') !== undefined).at(-1);
+  const clocks = leaves.filter((s) => parseClock(s.textContent ?? '') !== undefined);
+  const same = (s: Element) => {
+    const c = parseClock(s.textContent ?? '');
+    return expected !== undefined && c !== undefined && c.hour === expected.hour && c.minute === expected.minute;
+  };
+  const timeSpan = clocks.filter(same).at(-1) ?? clocks.at(-1);
   if (!timeSpan) return { edited: false };
   const meta = timeSpan.parentElement;
   const other = meta
@@ -201,37 +211,48 @@ function readReactions(button: Element | undefined): Reaction[] | undefined {
   return emojis.map((emoji) => ({ emoji, count: 1 }));
 }
 
-type MediaResult = { attachments: CapturedAttachment[]; media: MediaSource[]; pending: boolean };
+/** `blocks`: the elements that draw the media (their lengths and sizes are not the bubble's time). */
+type MediaResult = { attachments: CapturedAttachment[]; media: MediaSource[]; pending: boolean; blocks: Element[] };
+
+/** The element drawing a media item: the clickable block around its icon, else the icon's parent. */
+const blockOf = (icon: Element) => icon.closest('[role="button"]') ?? icon.parentElement ?? icon;
 
 function readMedia(bubble: Element, key: string, exclude: Array<Element | null>): MediaResult {
-  const out: MediaResult = { attachments: [], media: [], pending: false };
+  const out: MediaResult = { attachments: [], media: [], pending: false, blocks: [] };
   const outside = (el: Element) => !exclude.some((x) => within(el, x));
   const icon = (selector: string) => Array.from(bubble.querySelectorAll(selector)).find(outside);
-  const add = (mediaType: MediaType, extra: Partial<CapturedAttachment> = {}) =>
+  const add = (mediaType: MediaType, block: Element, extra: Partial<CapturedAttachment> = {}) => {
     out.attachments.push({ mediaType, status: 'not-loaded', ...extra });
+    out.blocks.push(block);
+  };
 
   const doc = icon('[data-icon^="document-"], [data-icon="ms-office-doc"]');
   if (doc) {
-    const block = doc.closest('[role="button"]') ?? doc.parentElement ?? doc;
+    const block = blockOf(doc);
     const name = norm(block.querySelector('[title]')?.getAttribute('title') ?? '');
     const mime = name ? mimeForName(name) : undefined;
-    add('document', { ...(name ? { name } : {}), ...(mime ? { mime } : {}) });
+    add('document', block, { ...(name ? { name } : {}), ...(mime ? { mime } : {}) });
     return out;
   }
-  if (icon('[data-icon="ptt-status"], [data-icon="ptt-play"], [data-icon^="ptt-"]')) {
-    add('voice');
+  const voice = icon('[data-icon="ptt-status"], [data-icon="ptt-play"], [data-icon^="ptt-"]');
+  if (voice) {
+    // The voice player (icon, play button, slider, length) shares one parent, not a button.
+    add('voice', voice.parentElement ?? voice);
     return out;
   }
-  if (icon('[data-icon="audio-file"]')) {
-    add('audio');
+  const audio = icon('[data-icon="audio-file"]');
+  if (audio) {
+    add('audio', blockOf(audio));
     return out;
   }
-  if (icon('[data-icon="media-gif"], [data-icon="tenor"]')) {
-    add('gif');
+  const gif = icon('[data-icon="media-gif"], [data-icon="tenor"]');
+  if (gif) {
+    add('gif', blockOf(gif));
     return out;
   }
-  if (icon('[data-icon="media-play"]') || Array.from(bubble.querySelectorAll('video')).some(outside)) {
-    add('video');
+  const video = icon('[data-icon="media-play"]') ?? Array.from(bubble.querySelectorAll('video')).find(outside);
+  if (video) {
+    add('video', blockOf(video));
     return out;
   }
   const images = Array.from(bubble.querySelectorAll('img')).filter(
@@ -242,11 +263,12 @@ function readMedia(bubble: Element, key: string, exclude: Array<Element | null>)
     if (src.startsWith('blob:')) {
       const mediaKey = `${key}#${i}`;
       out.attachments.push({ mediaType: 'image', status: 'captured', mediaKey });
+      out.blocks.push(blockOf(img));
       out.media.push({ mediaKey, url: src });
     } else if (src === '') {
       out.pending = true; // the picture is not drawn yet
     } else {
-      add('image'); // only the blurred inline preview: the picture was not downloaded
+      add('image', blockOf(img)); // only the blurred inline preview: the picture was not downloaded
     }
   });
   return out;
@@ -254,31 +276,58 @@ function readMedia(bubble: Element, key: string, exclude: Array<Element | null>)
 
 // ---- rows --------------------------------------------------------------------------------------
 
+// What an emptied row still has is its element and height; a row with any of these is drawn.
+const DRAWN = 'img, svg, canvas, video, button, [role], [data-icon]';
+
 /** A row that carries no data-id: a day chip, a notice, a divider, the history gate. */
 function parseIdless(row: Element): RowResult {
   // A bubble without its id: the id attribute changed.
   if (row.querySelector('.message-in, .message-out, [data-pre-plain-text]')) return { type: 'broken', anchor: 'message-id' };
   const text = norm(row.textContent ?? '');
-  if (text === '') return { type: 'skip' };
-  if (isGateText(text) || isUnavailableText(text) || isEncryptionNotice(row)) return { type: 'skip' };
+  if (text === '') {
+    // WhatsApp empties rows away from the viewport, these too. An emptied day chip read as
+    // nothing would date the rows below it by the chip above (a wrong day): it is a row to come
+    // back to, keyed by where it stands, which is the key it gets once it shows its label. One
+    // already read as a notice or as no item is nothing to come back to.
+    return row.querySelector(DRAWN) ? { type: 'skip' } : { type: 'pending', key: idlessKey(row), optional: true };
+  }
+  // Rows that are no item say so under their place's key: an emptied reading of them missed nothing.
+  const none = (): RowResult => ({ type: 'skip', key: idlessKey(row) });
+  if (isGateText(text) || isUnavailableText(text) || isEncryptionNotice(row)) return none();
+  // A control (a button) is the app's, not the chat's: a notice whose words are not known, such as
+  // a reworded history gate, is not a message of the chat.
+  if (row.querySelector('[role="button"], button')) return none();
   const chip = Array.from(row.querySelectorAll('span[dir="auto"], span')).find((s) => norm(s.textContent ?? '') !== '');
   const label = norm(chip ? readText(chip) : text);
-  if (parseDayLabel(label)) return { type: 'item', item: { type: 'day', key: `wa-day:${label}`, label }, media: [] };
+  if (parseDayLabel(label)) return { type: 'item', item: { type: 'day', key: idlessKey(row), label }, media: [] };
   // "3 unread messages" (any language): a count first, then words.
-  if (/^\d+\s+\p{L}/u.test(label)) return { type: 'skip' };
+  if (/^\d+\s+\p{L}/u.test(label)) return none();
   // A notice without an id ("Alice added Bob"): keyed by its text and the next message below it.
-  const next = nextId(row);
+  const next = nextId(row).id;
   const key = `wa-sys:${next ?? 'end'}:${hash(label)}`;
-  return { type: 'item', item: { type: 'message', key, message: systemMessage(key, undefined, label) }, media: [] };
+  return { type: 'item', item: { type: 'message', key, message: systemMessage(key, undefined, label) }, media: [], pendingKey: idlessKey(row) };
 }
 
-function nextId(row: Element): string | undefined {
+/**
+ * The id of the next row below with an id, and how many rows without an id stand between: what
+ * an id-less row keeps when it is emptied. Older history is added above and new messages below
+ * their own rows, so neither moves a row's place relative to the message under it.
+ */
+function nextId(row: Element): { id?: string; between: number } {
+  let between = 0;
   for (let el = row.nextElementSibling; el; el = el.nextElementSibling) {
     const v = idElement(el)?.getAttribute('data-id');
     const id = v ? parseDataId(v)?.id : undefined;
-    if (id) return id;
+    if (id) return { id, between };
+    between++;
   }
-  return undefined;
+  return { between };
+}
+
+/** Day chips (and emptied rows without an id): `wa-day:<next message id>:<rows between>`. */
+function idlessKey(row: Element): string {
+  const { id, between } = nextId(row);
+  return `wa-day:${id ?? 'end'}:${between}`;
 }
 
 /** FNV-1a, hex: a short stable tag for a notice's text (not a security hash). */
@@ -312,11 +361,12 @@ export function parseRow(row: Element): RowResult {
   const key = messageKey(dataId.id);
   // WhatsApp empties rows far from the viewport but keeps their data-id: read them when they return.
   if (idEl.getAttribute('data-virtualized') === 'true' || idEl.children.length === 0) {
-    return notMessages.has(dataId.id) ? { type: 'skip' } : { type: 'pending', key };
+    return notMessages.has(dataId.id) ? { type: 'skip', key } : { type: 'pending', key };
   }
   const result = parseFilled(row, idEl, dataId, key);
-  if (result.type === 'skip') notMessages.add(dataId.id);
-  return result;
+  if (result.type !== 'skip') return result;
+  notMessages.add(dataId.id);
+  return { type: 'skip', key };
 }
 
 function parseFilled(row: Element, idEl: Element, dataId: DataId, key: string): RowResult {
@@ -340,10 +390,11 @@ function parseFilled(row: Element, idEl: Element, dataId: DataId, key: string): 
   const quote = quoteOf(bubble);
   const span = textSpan(bubble, quote);
   const reactionsEl = reactionButton(row, quote);
-  const meta = readMeta(bubble, [quote, span, reactionsEl ?? null]);
   const deleted = isDeleted(bubble);
-  const mediaResult = deleted ? { attachments: [], media: [], pending: false } : readMedia(bubble, key, [quote]);
-  if (mediaResult.pending) return { type: 'pending', key };
+  const mediaResult: MediaResult = deleted ? { attachments: [], media: [], pending: false, blocks: [] } : readMedia(bubble, key, [quote]);
+  const expected = prePlainText !== undefined ? parsePrePlainText(prePlainText)?.time : undefined;
+  const meta = readMeta(bubble, [quote, span, reactionsEl ?? null, ...mediaResult.blocks], expected);
+  if (mediaResult.pending) return { type: 'pending', key }; // a picture not drawn yet
 
   const text = span && !deleted ? readText(span) : undefined;
   const hasText = text !== undefined && text !== '';
@@ -352,8 +403,11 @@ function parseFilled(row: Element, idEl: Element, dataId: DataId, key: string): 
     // caption; anything else without it means the page changed.
     const legit = deleted || (direction === 'out' && mediaResult.attachments.length > 0 && !hasText);
     if (!legit) return { type: 'broken', anchor: 'pre-plain-text' };
-    if (!meta.time) return { type: 'pending', key };
   }
+  // Every bubble prints its time. A new row is drawn first without it, its reactions, its "Edited"
+  // and its picture (late content): read now, those would be lost once the row is emptied, so the
+  // row is not filled in yet and is read again.
+  if (!meta.time) return { type: 'pending', key };
   if (!deleted && !hasText && mediaResult.attachments.length === 0) {
     // A message with a header but nothing we can read: its text moved.
     return { type: 'broken', anchor: 'message-text' };

@@ -41,10 +41,11 @@ describe('whatsapp adapter: en-US group, packed ids', () => {
 
   it('skips the encryption notice, the contact card and the unread divider; keeps day chips as days', () => {
     const r = results(chat);
-    expect(r[0]).toEqual({ type: 'skip' }); // encryption notice
-    expect(r[1]).toEqual({ type: 'skip' }); // contact card with a data-id
-    expect(r[2]).toEqual({ type: 'item', item: { type: 'day', key: 'wa-day:12/31/2025', label: '12/31/2025' }, media: [] });
-    expect(r[11]).toEqual({ type: 'skip' }); // 3 unread messages
+    // Rows that are no item say so with the key their emptied form has (nothing to wait for).
+    expect(r[0]).toEqual({ type: 'skip', key: 'wa-day:CARD00000000000001:0' }); // encryption notice
+    expect(r[1]).toEqual({ type: 'skip', key: 'wa:CARD00000000000001' }); // contact card with a data-id
+    expect(r[2]).toEqual({ type: 'item', item: { type: 'day', key: 'wa-day:AC808B3E0000000000000001:0', label: '12/31/2025' }, media: [] });
+    expect(r[11]).toEqual({ type: 'skip', key: 'wa-day:ACED689BB5C3115D3DD361F3520F9ECE:0' }); // 3 unread messages
     expect(r.filter((x) => x.type === 'broken')).toEqual([]);
   });
 
@@ -126,11 +127,11 @@ describe('whatsapp adapter: en-US group, packed ids', () => {
 
   it('a non-message row with an id stays skipped when WhatsApp empties it (nothing to wait for)', () => {
     const card = chat.rows()[1]!;
-    expect(chat.parseRow(card)).toEqual({ type: 'skip' });
+    expect(chat.parseRow(card)).toEqual({ type: 'skip', key: 'wa:CARD00000000000001' });
     const inner = card.querySelector('[data-id]')!;
     inner.replaceChildren();
     inner.setAttribute('data-virtualized', 'true');
-    expect(chat.parseRow(card)).toEqual({ type: 'skip' });
+    expect(chat.parseRow(card)).toEqual({ type: 'skip', key: 'wa:CARD00000000000001' });
     // A message row emptied the same way is still one to read when it fills again.
     const message = chat.rows()[4]!.querySelector('[data-id]')!;
     message.replaceChildren();
@@ -214,7 +215,7 @@ describe('whatsapp adapter: en-GB one-to-one, bare ids', () => {
 
   it('reads hollow rows and undrawn pictures as pending, the gate row as skip', () => {
     const r = results(chat);
-    expect(r[0]).toEqual({ type: 'skip' });
+    expect(r[0]).toEqual({ type: 'skip', key: 'wa-day:3A4689CE2A81856D4BB0:0' });
     expect(r[1]).toEqual({ type: 'pending', key: 'wa:3A4689CE2A81856D4BB0' });
     expect(r[8]).toEqual({ type: 'pending', key: 'wa:ACED689BB5C3115D3DD361F3520F9E00' });
   });
