@@ -23,16 +23,18 @@ import { fileURLToPath } from 'node:url';
 import { startFixtureServer } from '../test/fixtures/sites/server.mjs';
 import { launchExtension } from '../test/helpers/browser.ts';
 import {
+  captureEndOf,
   decryptBackup,
   exportButton,
+  firstDifference,
   fixtureStats,
   fixtureUrl,
   groundTruth,
   openFixture,
   outboxBackups,
   setUpTestKey,
-  waitForCaptureEnd,
 } from '../test/e2e/capture-steps.ts';
+import { connectDevTools } from './devtools.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;
@@ -42,34 +44,6 @@ const LATENCY = 150;
 const SITES = (process.env.CHATSEAL_BENCH_SITES ?? 'whatsapp,discord').split(',');
 // Site knobs: WhatsApp without its phone gate (a click and a wait that are not batches × latency).
 const SITE_KNOBS = { whatsapp: { gate: 'none' }, discord: {} };
-
-/** A minimal DevTools client over a target's own WebSocket (the worker is not a Playwright page). */
-async function connectDevTools(url) {
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
-  });
-  let nextId = 0;
-  const pending = new Map();
-  ws.onmessage = (event) => {
-    const message = JSON.parse(event.data);
-    const settle = pending.get(message.id);
-    if (!settle) return;
-    pending.delete(message.id);
-    if (message.error) settle.reject(new Error(message.error.message));
-    else settle.resolve(message.result);
-  };
-  return {
-    send: (method, params = {}) =>
-      new Promise((resolve, reject) => {
-        const id = ++nextId;
-        pending.set(id, { resolve, reject });
-        ws.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => ws.close(),
-  };
-}
 
 /** usedSize + embedderHeapUsedSize + backingStorageSize, as bench:crypto measures the worker. */
 const heapOf = (u) => u.usedSize + (u.embedderHeapUsedSize ?? 0) + (u.backingStorageSize ?? 0);
@@ -100,6 +74,22 @@ async function pageHeap(cdp) {
 async function backupsInOutbox(ext) {
   await (await ext.currentWorker()).evaluate('globalThis.__name ??= (f) => f');
   return outboxBackups(ext);
+}
+
+/**
+ * waitForCaptureEnd() of the e2e steps, reading the overlay's shadow root directly: Playwright's
+ * role locator walks the whole page on every poll, work that on a 20,000-row page competes with the
+ * capture it measures.
+ */
+async function captureEnd(page, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await page.evaluate(`document.querySelector('[data-chatseal-overlay]')?.shadowRoot?.textContent ?? ''`);
+    const end = captureEndOf(text);
+    if (end) return { end, text };
+    if (Date.now() > deadline) throw new Error(`capture did not end within ${timeoutMs} ms; overlay says: ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** In the page: the list's own scroller (the nearest scrolling ancestor of its rows). */
@@ -174,24 +164,6 @@ async function readProbe(page, clickedAt, endedAt) {
   };
 }
 
-/** Key order does not matter in a JSON comparison; values and arrays do. */
-function canonical(value) {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
-  }
-  return value;
-}
-
-/** Index of the first message that differs from the ground truth, or -1 when equal (count included). */
-function firstDifference(messages, truth) {
-  const n = Math.max(messages.length, truth.length);
-  for (let i = 0; i < n; i++) {
-    if (JSON.stringify(canonical(messages[i])) !== JSON.stringify(canonical(truth[i]))) return i;
-  }
-  return -1;
-}
-
 /** The fixture alone: a script scrolls its list to the top as soon as each batch lands. */
 async function measureFloor(ext, url) {
   const page = await ext.context.newPage();
@@ -227,7 +199,7 @@ async function benchSite(ext, key, site, tmp) {
   const clickedAt = Date.now();
   const started = performance.now();
   await exportButton(page).click();
-  const end = await waitForCaptureEnd(page, 30 * 60_000);
+  const end = await captureEnd(page, 30 * 60_000);
   const ms = performance.now() - started;
   const endedAt = Date.now();
   const after = { page: await pageHeap(cdp), worker: await workerHeap(ext) };
@@ -284,7 +256,7 @@ function table(rows) {
 /** Where the capture's time goes, from the page probe (seconds; the parts add up to the capture time). */
 function breakdown(rows) {
   const head =
-    '| fixture | click → first batch asked | asked → landed (latency + fixture work), Σ | landed → next asked (the engine), Σ | of which gaps ≥ 1 s | gap median / p90 / max ms | gap mean, first / last tenth of batches, ms | last landed → saved (finalize, encrypt) | asks / landings |\n' +
+    '| fixture | click → first batch asked | asked → landed (latency + fixture work), Σ | landed → next asked (the engine), Σ | of which gaps ≥ 1 s | gap median / p90 / max ms | gap mean, first / last tenth of batches, ms | last landed → saved (way back to the newest, finalize, encrypt) | asks / landings |\n' +
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|';
   const lines = rows.map(({ site, probe: p }) =>
     `| ${site} | ${fmt(p.toFirstAsk / 1000, 2)} | ${fmt(p.inWaits / 1000)} | **${fmt(p.inGaps / 1000)}** | ${p.longGaps} | ${fmt(p.gapMedian, 0)} / ${fmt(p.gapP90, 0)} / ${fmt(p.gapMax, 0)} | ${fmt(p.gapFirstTenth, 0)} / ${fmt(p.gapLastTenth, 0)} | ${fmt(p.afterLast / 1000, 2)} | ${p.asks} / ${p.lands} |`,

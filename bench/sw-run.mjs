@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { connectDevTools } from './devtools.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const extension = join(here, 'out', 'sw-ext');
@@ -23,34 +24,6 @@ const sink = flags.find((f) => f.startsWith('--sink='))?.slice('--sink='.length)
 // chunks, buffers) rather than how far the garbage collector let dead buffers pile up. Costs time:
 // throughput comes from the run without it.
 const live = flags.includes('--live');
-
-/** A minimal DevTools client over the worker target's own WebSocket. */
-async function connectDevTools(url) {
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
-  });
-  let nextId = 0;
-  const pending = new Map();
-  ws.onmessage = (event) => {
-    const message = JSON.parse(event.data);
-    const settle = pending.get(message.id);
-    if (settle === undefined) return;
-    pending.delete(message.id);
-    if (message.error) settle.reject(new Error(message.error.message));
-    else settle.resolve(message.result);
-  };
-  return {
-    send: (method, params = {}) =>
-      new Promise((resolve, reject) => {
-        const id = ++nextId;
-        pending.set(id, { resolve, reject });
-        ws.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => ws.close(),
-  };
-}
 
 const profile = mkdtempSync(join(tmpdir(), 'chatseal-bench-profile-'));
 const context = await chromium.launchPersistentContext(profile, {

@@ -10,7 +10,7 @@
 // The user stays in charge: scrolling the list (wheel, touch, keys, the scroll bar) or switching
 // chat pauses the capture until Resume; Stop here keeps what was read (marked incomplete); Cancel
 // keeps nothing.
-import type { CapturedItem, ChatView, MediaSource, SiteAdapter } from './adapter';
+import type { CapturedItem, ChatView, MediaSource, RowResult, SiteAdapter } from './adapter';
 import type { StopReason } from '../export/types';
 import { itemDay } from './dates';
 import { fetchMediaBytes, type FetchedMedia, type MediaFetcher } from './media';
@@ -96,6 +96,23 @@ export class NoChatOpenError extends Error {
 }
 
 type Checkpoint = 'go' | 'stop' | 'cancel' | 'gone';
+type RowMemo = { type: 'skip' } | { type: 'pending'; key: string } | { type: 'item'; key: string };
+
+interface RowsRead {
+  scanned: ScannedRow[];
+  fetches: Promise<{ source: MediaSource; result: FetchedMedia }>[];
+  broken: string | null;
+  pending: number;
+  /** Another chat was open: nothing was read (the capture pauses). */
+  switched: boolean;
+}
+
+interface OlderAsk {
+  first: Element | null;
+  count: number;
+  started: number;
+  gate: HTMLElement | null;
+}
 type HistoryEnd = { stopReason: StopReason; reachedStart: boolean; problem?: CaptureProblem } | 'cancel';
 
 interface SavedPosition {
@@ -110,6 +127,11 @@ const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home
 export class CaptureEngine {
   private readonly timing: EngineTiming;
   private readonly known = new KnownItems();
+  /** Each row's last reading, while nothing in it changed (see forgetChanged). */
+  private memo = new WeakMap<Element, RowMemo>();
+  /** Every row element read: tells a change inside a row from one around the rows. */
+  private readonly rowsRead = new WeakSet<Element>();
+  private rowList: { version: number; chat: ChatView; rows: Element[] } | null = null;
   private readonly mediaDone = new Set<string>();
   /** Media whose fetch failed, by key, with the URL that failed: a row re-rendered with a new URL is tried again. */
   private readonly mediaFailed = new Map<string, string>();
@@ -132,7 +154,7 @@ export class CaptureEngine {
   /** Observed time from a scroll to its batch landing (ms), for the adaptive time-out. */
   private latency: number | null = null;
   private listening: HTMLElement | null = null;
-  /** History rows were read that could not be placed next to any row read before (see scan). */
+  /** History rows were read that could not be placed next to any row read before (see send). */
   private lostPlace = false;
   /** The required anchor a row lacked, when that ended the capture. */
   private brokenAnchor: string | null = null;
@@ -238,22 +260,48 @@ export class CaptureEngine {
 
   private async history(): Promise<HistoryEnd> {
     let timeouts = 0;
+    /** The chat was checked since the batch landed (the check made after the last ask). */
+    let checked = false;
+    /** The rows as read the moment the last batch landed. */
+    let landedRead: RowsRead | null = null;
     for (;;) {
-      const checkpoint = await this.checkpoint();
-      if (checkpoint !== 'go') return this.endFor(checkpoint);
+      if (!checked) {
+        landedRead = null;
+        const checkpoint = await this.checkpoint();
+        if (checkpoint !== 'go') return this.endFor(checkpoint);
+      }
+      checked = false;
 
-      const scan = await this.scan();
-      if (scan.broken !== null) return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: scan.broken } };
-      if (scan.pending > 0) {
+      let read = landedRead ?? this.read();
+      landedRead = null;
+      if (read.switched) continue;
+      if (read.broken !== null) {
+        await this.send(read);
+        return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: read.broken } };
+      }
+      if (read.pending > 0) {
+        await this.send(read);
         const filled = await this.fillPending();
         if (filled === 'interrupted') continue;
         if (filled !== 'done') return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: filled } };
+        // Rows that never filled in stay unread (counted at the end); the history goes on.
+        read = this.read();
+        if (read.switched) continue;
+        if (read.broken !== null) {
+          await this.send(read);
+          return { stopReason: 'error', reachedStart: false, problem: { code: 'page-changed', anchor: read.broken } };
+        }
       }
       if (this.lostPlace) return { stopReason: 'error', reachedStart: false, problem: { code: 'history-stalled' } };
-      // The decisions below read the page: another chat's start is not this one's.
-      if (this.switched()) continue;
+      // The decisions below read the page: another chat's start is not this one's (and what was
+      // read of this one before the switch is read again after it).
+      if (this.switched()) {
+        this.forgetAll();
+        continue;
+      }
       const since = this.pastRange();
       if (since !== null) {
+        await this.send(read);
         // Past the chosen day but also at the very start: the whole chat is there, which is truer.
         if (this.chat.atStart() && !this.chat.loading()) {
           const end = await this.endAtStart();
@@ -264,20 +312,43 @@ export class CaptureEngine {
       }
       const unavailable = this.chat.historyUnavailable();
       if (unavailable !== null) {
+        await this.send(read);
         return { stopReason: 'history-unavailable', reachedStart: false, problem: { code: 'history-unavailable', text: unavailable } };
       }
       if (this.chat.atStart() && !this.chat.loading()) {
+        await this.send(read);
         const end = await this.endAtStart();
         if (end === 'again') continue;
         return end;
       }
 
-      const landed = await this.loadOlder();
-      if (landed === 'interrupted') continue;
+      // Ask for the next batch as soon as this one is read, send it while the next one loads, and
+      // read the next one the moment it lands (before the list empties or removes any of it): the
+      // site's latency, not the engine, sets the pace.
+      const ask = this.askOlder();
+      const checkpoint = await this.checkpoint();
+      if (checkpoint === 'stop' && !this.switched()) await this.send(read);
+      if (checkpoint !== 'go') {
+        // Read before the chat was found changed: nothing of it is sent, and rows are read afresh.
+        this.forgetAll();
+        return this.endFor(checkpoint);
+      }
+      checked = true;
+      const landing = this.awaitOlder(ask).then((landed) => ({ landed, read: landed === 'ok' ? this.read() : null }));
+      await this.send(read);
+      const { landed, read: next } = await landing;
+      landedRead = next;
+      if (landed === 'interrupted') {
+        checked = false;
+        continue;
+      }
       if (landed === 'ok') timeouts = 0;
       else if (++timeouts >= this.timing.maxTimeouts) {
-        await this.scan();
-        if (this.switched()) continue;
+        const scan = await this.scan();
+        if (scan.switched || this.switched()) {
+          checked = false;
+          continue;
+        }
         if (this.chat.atStart()) {
           const end = await this.endAtStart();
           if (end === 'again') continue;
@@ -311,33 +382,36 @@ export class CaptureEngine {
     return { stopReason: 'reached-start', reachedStart: true };
   }
 
-  /** One step back in history: click the gate if there is one, else scroll to the top; wait for the batch. */
-  private async loadOlder(): Promise<'ok' | 'timeout' | 'interrupted'> {
+  /** One step back in history: click the gate if there is one, else scroll to the top. */
+  private askOlder(): OlderAsk {
     const chat = this.chat;
-    const rows = chat.rows();
-    const first = rows[0] ?? null;
-    const count = rows.length;
-    const started = this.now();
-    let sawLoading = false;
+    const rows = this.rows();
+    const ask: OlderAsk = { first: rows[0] ?? null, count: rows.length, started: this.now(), gate: null };
     // The gate sits above the oldest row: click it once the list is at its top, like a user.
-    const gate = chat.scroller.scrollTop <= 1 ? chat.historyGate() : null;
-    if (gate) gate.click();
+    ask.gate = chat.scroller.scrollTop <= 1 ? chat.historyGate() : null;
+    if (ask.gate) ask.gate.click();
     else this.scrollTo(0);
+    return ask;
+  }
+
+  /** Waits for the batch asked for (rows added above, the start, a gate, the end notice) or a time-out. */
+  private async awaitOlder(ask: OlderAsk): Promise<'ok' | 'timeout' | 'interrupted'> {
+    let sawLoading = false;
     const changed = () => {
-      const now = this.chat.rows();
-      return now[0] !== first || now.length !== count;
+      const now = this.rows();
+      return now[0] !== ask.first || now.length !== ask.count;
     };
     const result = await this.watch.until(() => {
       if (this.interruptPending()) return true;
       const loading = this.chat.loading();
       sawLoading ||= loading;
       if (loading) return false;
-      return changed() || this.chat.atStart() || this.chat.historyUnavailable() !== null || (gate === null && this.chat.historyGate() !== null);
+      return changed() || this.chat.atStart() || this.chat.historyUnavailable() !== null || (ask.gate === null && this.chat.historyGate() !== null);
     }, this.batchTimeout());
     if (this.interruptPending()) return 'interrupted';
     if (result === 'ok' && changed()) {
       this.batches++;
-      const took = this.now() - started;
+      const took = this.now() - ask.started;
       this.latency = this.latency === null ? took : 0.7 * this.latency + 0.3 * took;
       return 'ok';
     }
@@ -358,23 +432,59 @@ export class CaptureEngine {
     return Math.min(maxBatchTimeoutMs, Math.max(minBatchTimeoutMs, guess));
   }
 
-  /** Reads every mounted row; sends new and richer items, then the media of the mounted rows. */
-  private async scan(regained = 0): Promise<{ broken: string | null; pending: number; switched: boolean }> {
+  /** Reads the mounted rows and sends what is new or richer, then the media of the rows read. */
+  private async scan(): Promise<{ broken: string | null; pending: number; switched: boolean }> {
+    const read = this.read();
+    await this.send(read);
+    return { broken: read.broken, pending: read.pending, switched: read.switched };
+  }
+
+  /**
+   * Reads the mounted rows, in one task: rows read before and unchanged since (the watch's mutation
+   * records say which changed) are not parsed again, so a batch costs its own rows, not the 20,000
+   * a hollowing list keeps. Media fetches of the rows parsed begin here.
+   */
+  private read(): RowsRead {
     // Checked in the same task as the reading: not one row of another chat gets in.
-    if (this.switched()) return { broken: null, pending: 0, switched: true };
+    if (this.switched()) return { scanned: [], fetches: [], broken: null, pending: 0, switched: true };
+    this.forgetChanged();
     const scanned: ScannedRow[] = [];
     const media: MediaSource[] = [];
     let broken: string | null = null;
     let pending = 0;
-    for (const row of this.chat.rows()) {
-      let result;
+    // Rows unchanged since their last reading only place their neighbours: of a run of them, the
+    // first and the last are enough (KnownItems.plan anchors new runs on the nearest known key).
+    let unchangedRun = 0;
+    for (const row of this.rows()) {
+      const memo = this.memo.get(row);
+      if (memo?.type === 'skip') continue;
+      if (memo?.type === 'pending') {
+        if (!this.known.has(memo.key)) {
+          pending++;
+          continue;
+        }
+        // Emptied since it was read: still a neighbour that places new rows.
+        scanned.push({ key: memo.key });
+        unchangedRun = 0;
+        continue;
+      }
+      if (memo !== undefined && this.known.has(memo.key)) {
+        if (unchangedRun >= 2) scanned[scanned.length - 1] = { key: memo.key };
+        else scanned.push({ key: memo.key });
+        unchangedRun++;
+        continue;
+      }
+      unchangedRun = 0;
+      let result: RowResult;
       try {
         result = this.chat.parseRow(row);
       } catch {
-        result = { type: 'broken' as const, anchor: 'message-row' };
+        result = { type: 'broken', anchor: 'message-row' };
       }
+      this.rowsRead.add(row);
       if (result.type === 'skip') {
         if (result.key !== undefined) this.known.skipped(result.key);
+        this.memo.set(row, { type: 'skip' });
         continue;
       }
       if (result.type === 'broken') {
@@ -386,30 +496,46 @@ export class CaptureEngine {
       }
       if (result.type === 'pending') {
         if (!this.known.has(result.key)) pending++;
+        this.memo.set(row, { type: 'pending', key: result.key });
         scanned.push(result.optional ? { key: result.key, optional: true } : { key: result.key });
         continue;
       }
+      this.memo.set(row, { type: 'item', key: result.item.key });
       scanned.push({ key: result.item.key, item: result.item });
       if (result.pendingKey !== undefined) this.known.skipped(result.pendingKey);
       this.noteDay(result.item);
       for (const m of result.media) if (this.wantsMedia(m) && !media.some((x) => x.mediaKey === m.mediaKey)) media.push(m);
     }
-    if (this.phase === 'history' && broken === null && scanned.length > 0 && this.known.size > 0 && !scanned.some((r) => this.known.has(r.key))) {
-      // Not one mounted row was read before: the list moved on by more than its window since the
-      // last scan (two batches landed while it was being sent), so these rows have no neighbour to
-      // be placed by. Go back down to the rows already read, then read from there.
-      const place = regained < 3 ? await this.regainPlace() : 'lost';
-      if (place === 'ok') return this.scan(regained + 1);
-      if (place === 'lost') this.lostPlace = true;
-      return { broken: null, pending: 0, switched: false };
-    }
     // Bytes first, all fetches begun in the same task as the reading (a blob: URL is resolved when
     // its fetch begins): sending waits for the worker, time in which the app may empty a row or draw
-    // it again, revoking the URL just read. Memory: the images of the rows mounted now, at most.
-    const fetched = this.options.captureImages
-      ? await Promise.all(media.map(async (source) => ({ source, result: await this.fetchMedia(source.url) })))
+    // it again, revoking the URL just read. Memory: the images of the rows parsed now, at most.
+    // Rows above a broken one were read but are not sent: read them again next time.
+    if (broken !== null) this.forgetAll();
+    const fetches = this.options.captureImages
+      ? media.map(async (source) => ({ source, result: await this.fetchMedia(source.url) }))
       : [];
-    const ops = this.known.plan(scanned);
+    return { scanned, fetches, broken, pending, switched: false };
+  }
+
+  /** Sends what read() found: items first, then each fetched image. */
+  private async send(read: RowsRead, regained = 0): Promise<void> {
+    const fetched = await Promise.all(read.fetches);
+    // Checked against what is known once every earlier read was planned (reads run ahead of sends).
+    if (this.phase === 'history' && read.broken === null && read.scanned.length > 0 && this.known.size > 0 && !read.scanned.some((r) => this.known.has(r.key))) {
+      // Not one mounted row was read before: the list moved on by more than its window since the
+      // last read (batches landed while it was being sent), so these rows have no neighbour to be
+      // placed by. Go back down to the rows already read, then read from there.
+      this.forgetAll();
+      const place = regained < 3 ? await this.regainPlace() : 'lost';
+      if (place === 'ok') {
+        const again = this.read();
+        if (!again.switched) await this.send(again, regained + 1);
+        return;
+      }
+      if (place === 'lost') this.lostPlace = true;
+      return;
+    }
+    const ops = this.known.plan(read.scanned);
     if (ops.length > 0) await this.sink.items(ops);
     for (const { source, result } of fetched) {
       if (result.ok) {
@@ -424,7 +550,52 @@ export class CaptureEngine {
       }
     }
     this.events.onProgress?.({ phase: this.phase, messages: this.known.messages, oldestDay: this.oldestDay, batches: this.batches });
-    return { broken, pending, switched: false };
+  }
+
+  /**
+   * The chat's rows, listed again only when nodes were added or removed under the scroller: a
+   * hollowing list keeps 20,000 rows in the DOM, and the engine asks for them several times a batch.
+   */
+  private rows(): Element[] {
+    const version = this.watch.structure();
+    const cached = this.rowList;
+    if (cached !== null && cached.version === version && cached.chat === this.chat) return cached.rows;
+    const rows = this.chat.rows();
+    this.rowList = { version, chat: this.chat, rows };
+    return rows;
+  }
+
+  /**
+   * Drops the readings of rows that changed since the last read: a change inside a row (or to the
+   * row itself), and the rows next to where rows were added or removed (a notice without an id is
+   * keyed by the message below it). A change of attributes or text around the rows (a group's
+   * header, say) may change how its rows read: everything is read again.
+   */
+  private forgetChanged(): void {
+    const records = this.watch.takeChanges();
+    if (records === null) {
+      this.forgetAll();
+      return;
+    }
+    for (const record of records) {
+      let inRow = false;
+      for (let node: Node | null = record.target; node !== null; node = node.parentNode) {
+        if (node.nodeType === 1 && this.rowsRead.has(node as Element)) {
+          inRow = true;
+          this.memo.delete(node as Element);
+        }
+      }
+      if (record.type === 'childList') {
+        for (const near of [record.previousSibling, record.nextSibling]) if (near?.nodeType === 1) this.memo.delete(near as Element);
+      } else if (!inRow) {
+        this.forgetAll();
+        return;
+      }
+    }
+  }
+
+  private forgetAll(): void {
+    this.memo = new WeakMap();
   }
 
   /**
@@ -433,7 +604,7 @@ export class CaptureEngine {
    */
   private async regainPlace(): Promise<'ok' | 'lost' | 'interrupted'> {
     const holdsKnown = () =>
-      this.chat.rows().some((row) => {
+      this.rows().some((row) => {
         const key = this.keyOf(row);
         return key !== null && this.known.has(key);
       });
@@ -467,7 +638,7 @@ export class CaptureEngine {
     for (let round = 0; round < 200; round++) {
       // A row that filled in after the last read (late content, between two reads) is read now:
       // the next step may scroll it away, and the list may empty it before it comes back.
-      if (this.chat.rows().some((row) => this.unread(this.keyOf(row, 'item')))) {
+      if (this.filledUnread()) {
         const scan = await this.scan();
         if (scan.broken !== null) return scan.broken;
         continue;
@@ -501,14 +672,24 @@ export class CaptureEngine {
 
   private readonly tries = new Map<string, number>();
 
-  private unread(key: string | null): boolean {
-    return key !== null && !this.known.has(key);
+  /** A mounted row reads as an item the capture does not have (rows unchanged since read are not parsed again). */
+  private filledUnread(): boolean {
+    this.forgetChanged();
+    return this.rows().some((row) => {
+      const memo = this.memo.get(row);
+      if (memo?.type === 'skip' || (memo?.type === 'item' && this.known.has(memo.key))) return false;
+      const key = this.keyOf(row, 'item');
+      return key !== null && !this.known.has(key);
+    });
   }
 
   private pendingRows(): { row: Element; key: string }[] {
     const out: { row: Element; key: string }[] = [];
-    for (const row of this.chat.rows()) {
-      const key = this.keyOf(row, 'pending');
+    this.forgetChanged();
+    for (const row of this.rows()) {
+      const memo = this.memo.get(row);
+      if (memo !== undefined && memo.type !== 'pending') continue;
+      const key = memo?.key ?? this.keyOf(row, 'pending');
       if (key !== null && !this.known.has(key) && (this.tries.get(key) ?? 0) < 2) out.push({ row, key });
     }
     return out;
@@ -528,7 +709,7 @@ export class CaptureEngine {
       const checkpoint = await this.checkpoint();
       if (checkpoint !== 'go') return checkpoint;
       const s = this.chat.scroller;
-      const before = this.chat.rows();
+      const before = this.rows();
       this.scrollTo(s.scrollHeight);
       await this.watch.settle(this.timing.settleMs, this.timing.maxBatchTimeoutMs);
       const scan = await this.scan();
@@ -536,7 +717,7 @@ export class CaptureEngine {
         this.brokenAnchor = scan.broken;
         return 'gone';
       }
-      const after = this.chat.rows();
+      const after = this.rows();
       const still = after.length === before.length && after[after.length - 1] === before[before.length - 1];
       if (this.atBottom() && still) return 'go';
     }
@@ -551,7 +732,7 @@ export class CaptureEngine {
   private savePosition(): SavedPosition {
     const s = this.chat.scroller;
     const top = s.getBoundingClientRect().top;
-    for (const row of this.chat.rows()) {
+    for (const row of this.rows()) {
       const rect = row.getBoundingClientRect();
       if (rect.bottom <= top) continue;
       const key = this.keyOf(row);
@@ -579,18 +760,36 @@ export class CaptureEngine {
     const open = this.adapter.openChat(this.doc);
     if (open === null || this.isOther(open)) return 'ok';
     this.chat = open;
-    const deadline = this.now() + this.timing.restoreMs;
-    for (let i = 0; i < 50 && this.now() < deadline; i++) {
-      const before = this.chat.rows();
-      this.scrollTo(this.chat.scroller.scrollHeight);
-      await this.watch.settle(this.timing.settleMs, this.timing.maxBatchTimeoutMs);
-      if (read && !this.cancelRequested) await this.scan();
-      const after = this.chat.rows();
-      if (this.atBottom() && after.length === before.length && after[after.length - 1] === before[before.length - 1]) break;
+    // To the bottom in jumps as long as the list keeps drawing newer rows (an unmounting list adds
+    // a batch per jump: 20,000 messages take hundreds); each jump waits only until the list changes,
+    // and the list is told at once (a scroll event now, not at the next frame). Rows on the way
+    // were read on the way up: they are read again only from where the newest mounted row is one
+    // the capture does not have (what arrived meanwhile), and once at the bottom. Done once the
+    // bottom is reached and a quiet settleMs adds nothing. restoreMs bounds a time without
+    // progress, not the way back.
+    let deadline = this.now() + this.timing.restoreMs;
+    while (this.now() < deadline) {
+      const before = this.rows();
+      const last = before[before.length - 1];
+      const s = this.chat.scroller;
+      this.scrollTo(s.scrollHeight);
+      s.dispatchEvent(new Event('scroll'));
+      const moved = () => {
+        const rows = this.rows();
+        return rows.length !== before.length || rows[rows.length - 1] !== last;
+      };
+      const result = await this.watch.until(moved, this.timing.settleMs);
+      const progressed = result === 'ok' || moved();
+      if (read && !this.cancelRequested && (!progressed || this.newestUnread())) await this.scan();
+      if (progressed) {
+        deadline = this.now() + this.timing.restoreMs;
+        continue;
+      }
+      if (this.atBottom()) break;
     }
     if (saved.atBottom || saved.anchorKey === null) return 'ok';
     while (this.now() < deadline) {
-      const row = this.chat.rows().find((r) => this.keyOf(r) === saved.anchorKey);
+      const row = this.rows().find((r) => this.keyOf(r) === saved.anchorKey);
       const s = this.chat.scroller;
       if (row) {
         const offset = row.getBoundingClientRect().top - s.getBoundingClientRect().top;
@@ -602,6 +801,19 @@ export class CaptureEngine {
       await this.watch.settle(this.timing.settleMs, this.timing.maxBatchTimeoutMs);
     }
     return 'ok';
+  }
+
+  /** Whether one of the newest mounted rows holds an item the capture does not have yet. */
+  private newestUnread(): boolean {
+    const rows = this.rows();
+    for (let i = rows.length - 1, looked = 0; i >= 0 && looked < 3; i--) {
+      const row = rows[i]!;
+      const key = this.memo.get(row)?.type === 'skip' ? null : this.keyOf(row);
+      if (key === null) continue;
+      if (!this.known.has(key)) return true;
+      looked++;
+    }
+    return false;
   }
 
   /** Between steps: honours Cancel, Stop and pauses, and follows the chat (re-rendered, switched, gone). */

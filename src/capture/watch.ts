@@ -5,6 +5,9 @@
 
 export type WaitResult = 'ok' | 'timeout' | 'interrupted';
 
+/** Past this many records between two takeChanges() the list of them is dropped: "everything changed". */
+const MAX_KEPT_RECORDS = 20_000;
+
 interface Waiter {
   check: () => boolean;
   finish: (result: WaitResult) => void;
@@ -17,13 +20,17 @@ export class DomWatch {
   private scheduled = false;
   /** When the observed subtree last changed (ms, performance clock). */
   lastChange = 0;
+  /** Mutation records since the last takeChanges(); null: too many to list (everything changed). */
+  private changes: MutationRecord[] | null = [];
+  private structureVersion = 0;
 
   constructor(
     private root: Node,
     private readonly pollMs: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.observer = new MutationObserver(() => {
+    this.observer = new MutationObserver((records) => {
+      this.note(records);
       this.lastChange = this.now();
       this.poke();
     });
@@ -37,6 +44,46 @@ export class DomWatch {
     this.root = root;
     this.observer.disconnect();
     this.observe();
+    this.changes = null;
+    this.structureVersion++;
+  }
+
+  /**
+   * What changed in the subtree since the last call (records not yet delivered included), or null
+   * when that is not known (after a retarget, or a burst too long to keep).
+   */
+  takeChanges(): MutationRecord[] | null {
+    const pending = this.observer.takeRecords();
+    if (pending.length > 0) {
+      // Taken here, these records never reach the callback: wake the waiters as it would.
+      this.note(pending);
+      this.lastChange = this.now();
+      this.poke();
+    }
+    const changes = this.changes;
+    this.changes = [];
+    return changes;
+  }
+
+  /**
+   * A number that changes whenever nodes were added or removed in the subtree (records not yet
+   * delivered included): while it holds, a list of the rows made earlier is still the list.
+   */
+  structure(): number {
+    const pending = this.observer.takeRecords();
+    if (pending.length > 0) {
+      this.note(pending);
+      this.lastChange = this.now();
+      this.poke();
+    }
+    return this.structureVersion;
+  }
+
+  private note(records: MutationRecord[]): void {
+    for (const r of records) if (r.type === 'childList') this.structureVersion++;
+    if (this.changes === null) return;
+    if (this.changes.length + records.length > MAX_KEPT_RECORDS) this.changes = null;
+    else for (const r of records) this.changes.push(r);
   }
 
   /** Resolves 'ok' once `check()` holds (checked at once, on every change and every poll). */

@@ -90,8 +90,8 @@ export function overlay(page: Page): { panel: Locator; status: Locator } {
 
 export type CaptureEnd = 'saved' | 'cancelled' | 'failed' | 'disconnected';
 
-/** Waits until the overlay reports an end state; returns which one and its sentence. */
-export async function waitForCaptureEnd(page: Page, timeoutMs = 600_000): Promise<{ end: CaptureEnd; text: string }> {
+/** Which end state the overlay's text reports, or null while the capture runs. */
+export function captureEndOf(text: string): CaptureEnd | null {
   const ends: [CaptureEnd, RegExp][] = [
     ['saved', words('captureSavedUploading')],
     ['saved', words('captureSavedWaiting')],
@@ -99,12 +99,17 @@ export async function waitForCaptureEnd(page: Page, timeoutMs = 600_000): Promis
     ['failed', words('captureFailed')],
     ['disconnected', words('captureDisconnected')],
   ];
+  return ends.find(([, re]) => re.test(text))?.[0] ?? null;
+}
+
+/** Waits until the overlay reports an end state; returns which one and its sentence. */
+export async function waitForCaptureEnd(page: Page, timeoutMs = 600_000): Promise<{ end: CaptureEnd; text: string }> {
   const { panel } = overlay(page);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = (await panel.textContent({ timeout: 5_000 }).catch(() => '')) ?? '';
-    const hit = ends.find(([, re]) => re.test(text));
-    if (hit) return { end: hit[0], text };
+    const end = captureEndOf(text);
+    if (end) return { end, text };
     if (Date.now() > deadline) throw new Error(`capture did not end within ${timeoutMs} ms; overlay says: ${text}`);
     await page.waitForTimeout(250);
   }
@@ -166,12 +171,23 @@ export async function decryptBackup(bytes: Buffer, digits: string, tmp: string):
  * and are not compared here.) On a mismatch the first differing message is named, not a 3,000-line diff.
  */
 export function expectGroundTruth(messages: readonly Message[], truth: readonly Message[]): void {
-  const firstDiff = truth.findIndex((m, i) => JSON.stringify(canonical(messages[i])) !== JSON.stringify(canonical(m)));
+  const firstDiff = truth.findIndex((m, i) => !sameJson(messages[i], m));
   if (firstDiff >= 0) {
     expect(messages[firstDiff], `message #${firstDiff} (${truth[firstDiff]!.key}) differs from the ground truth`).toEqual(truth[firstDiff]);
   }
   expect(messages.length, 'message count').toBe(truth.length);
   expect(messages).toEqual(truth);
+}
+
+/** Index of the first message that differs from the ground truth, or -1 when equal (count included). */
+export function firstDifference(messages: readonly unknown[], truth: readonly unknown[]): number {
+  const n = Math.max(messages.length, truth.length);
+  for (let i = 0; i < n; i++) if (!sameJson(messages[i], truth[i])) return i;
+  return -1;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 /** Key order does not matter in a JSON comparison; values and arrays do. */

@@ -35,8 +35,10 @@ function listOf(conversation: Element): { el: Element; form: number } | null {
   return area ? { el: area, form: 1 } : null;
 }
 
+const ROW = '[role="row"]';
+
 function rowsOf(list: Element): { rows: Element[]; form: number } {
-  const rows = Array.from(list.querySelectorAll('[role="row"]'));
+  const rows = Array.from(list.querySelectorAll(ROW));
   if (rows.length > 0) return { rows, form: 0 };
   // Fallback: the list's own children (rows may sit one level down in a wrapper).
   const children = Array.from(list.children);
@@ -77,7 +79,7 @@ function scrollerOf(list: Element, firstRow: Element | undefined): HTMLElement {
   return (list.parentElement ?? list) as HTMLElement;
 }
 
-function chatIdentity(rows: Element[], header: Element): { id: string; isGroup?: boolean } {
+function chatIdentity(rows: Iterable<Element>, header: Element): { id: string; isGroup?: boolean } {
   for (const row of rows) {
     const v = idElement(row)?.getAttribute('data-id');
     const chat = v ? parseDataId(v)?.chat : undefined;
@@ -88,9 +90,45 @@ function chatIdentity(rows: Element[], header: Element): { id: string; isGroup?:
   return { id: '', ...(members ? { isGroup: true } : {}) };
 }
 
-function findGate(rows: Element[]): HTMLElement | null {
-  for (const row of rows) {
-    if (idElement(row)) continue;
+/**
+ * The rows above the oldest message: the start's encryption notice, the history gate and the
+ * "use your phone" notice sit there, above every row with an id (hollowed rows keep theirs). These
+ * checks run several times a batch: walking from the first row, not listing all 20,000 rows of a
+ * long chat, keeps them from growing with it.
+ */
+function topRows(list: Element): Element[] {
+  const out: Element[] = [];
+  for (const row of rowsFrom(list)) {
+    if (idElement(row) !== null) break;
+    out.push(row);
+  }
+  return out;
+}
+
+/** The rows from the first on, as querySelectorAll lists them, found one by one as they are asked for. */
+function* rowsFrom(list: Element): Generator<Element> {
+  const first = list.querySelector(ROW);
+  if (first === null) {
+    yield* rowsOf(list).rows;
+    return;
+  }
+  for (let row: Element | null = first; row !== null; row = nextRow(list, row)) yield row;
+}
+
+/** The row after `row` in document order, not looking inside `row`. */
+function nextRow(list: Element, row: Element): Element | null {
+  for (let el: Element | null = row; el !== null && el !== list; el = el.parentElement) {
+    for (let next = el.nextElementSibling; next !== null; next = next.nextElementSibling) {
+      if (next.matches(ROW)) return next;
+      const inner = next.querySelector(ROW);
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
+}
+
+function findGate(top: Element[]): HTMLElement | null {
+  for (const row of top) {
     if (!isGateText(row.textContent ?? '')) continue;
     return (row.querySelector('[role="button"]') ?? row) as HTMLElement;
   }
@@ -112,7 +150,7 @@ export const whatsapp: SiteAdapter = {
     const list = conversation ? listOf(conversation)?.el : undefined;
     if (!conversation || !header || !list) return null;
     const rows = () => rowsOf(list).rows;
-    const { id, isGroup } = chatIdentity(rows(), header);
+    const { id, isGroup } = chatIdentity(rowsFrom(list), header);
     const title = titleOf(header).title;
     return {
       id,
@@ -121,14 +159,14 @@ export const whatsapp: SiteAdapter = {
       identity: pageIdentity(id, title),
       ...(isGroup !== undefined ? { isGroup } : {}),
       header,
-      scroller: scrollerOf(list, rows()[0]),
+      scroller: scrollerOf(list, rowsFrom(list).next().value ?? undefined),
       rows,
       parseRow,
       loading: () => conversation.querySelector('[role="progressbar"]') !== null,
-      atStart: () => rows().some((r) => !idElement(r) && isEncryptionNotice(r)),
-      historyGate: () => findGate(rows()),
+      atStart: () => topRows(list).some((r) => isEncryptionNotice(r)),
+      historyGate: () => findGate(topRows(list)),
       historyUnavailable: () => {
-        const row = rows().find((r) => !idElement(r) && isUnavailableText(r.textContent ?? ''));
+        const row = topRows(list).find((r) => isUnavailableText(r.textContent ?? ''));
         return row ? norm(row.textContent ?? '') : null;
       },
     };
@@ -163,7 +201,7 @@ export const whatsapp: SiteAdapter = {
     found.deleted = deletedForm(scope);
     const button = reactionButton(scope, null);
     found.reactions = button ? (/reaction/i.test(button.getAttribute('aria-label') ?? '') ? 0 : 1) : -1;
-    found['history-gate'] = findGate(rows) ? 0 : -1;
+    found['history-gate'] = findGate(topRows(list.el)) ? 0 : -1;
     const notice = rows.find((r) => !idElement(r) && isEncryptionNotice(r));
     found['encryption-notice'] = notice ? (notice.querySelector('[data-icon="lock-small"]') ? 0 : 1) : -1;
     return found;
