@@ -502,7 +502,7 @@ export class CaptureEngine {
       }
       this.memo.set(row, { type: 'item', key: result.item.key });
       scanned.push({ key: result.item.key, item: result.item });
-      if (result.pendingKey !== undefined) this.known.skipped(result.pendingKey);
+      if (result.pendingKey !== undefined) this.known.alias(result.pendingKey, result.item.key);
       this.noteDay(result.item);
       for (const m of result.media) if (this.wantsMedia(m) && !media.some((x) => x.mediaKey === m.mediaKey)) media.push(m);
     }

@@ -30,6 +30,8 @@ export class KnownItems {
   private readonly pendingOnly = new Set<string>();
   /** Keys of rows that filled in as no item (a contact card): not messages to wait for. */
   private readonly notItems = new Set<string>();
+  /** Key a row has while emptied -> its item's key, when they differ (see RowResult pendingKey). */
+  private readonly aliases = new Map<string, string>();
   private messageCount = 0;
 
   get messages(): number {
@@ -42,7 +44,13 @@ export class KnownItems {
 
   /** Read already: as an item, or as a row that is none. */
   has(key: string): boolean {
-    return this.seen.has(key) || this.notItems.has(key);
+    return this.seen.has(key) || this.notItems.has(key) || this.aliases.has(key);
+  }
+
+  /** The row read as `itemKey` is read as `pendingKey` while emptied: there it stands for its item. */
+  alias(pendingKey: string, itemKey: string): void {
+    this.aliases.set(pendingKey, itemKey);
+    this.pendingOnly.delete(pendingKey);
   }
 
   /** A key whose row filled in as no item: an earlier empty reading of it missed nothing. */
@@ -78,12 +86,15 @@ export class KnownItems {
       inScan.add(row.key);
       const known = this.seen.get(row.key);
       if (row.item === undefined) {
-        if (known === undefined) {
+        // An emptied row of an item read before under another key still marks that item's place:
+        // a run must not be carried across it.
+        const anchor = known !== undefined ? row.key : this.aliases.get(row.key);
+        if (anchor === undefined || !this.seen.has(anchor)) {
           if (!row.optional && !this.notItems.has(row.key)) this.pendingOnly.add(row.key);
           continue; // a hole in the run: it is placed by its neighbours once it fills in
         }
-        flush(row.key);
-        previousKnown = row.key;
+        flush(anchor);
+        previousKnown = anchor;
         continue;
       }
       if (known === undefined) {

@@ -54,6 +54,19 @@ describe('KnownItems.plan', () => {
     expect(known.unread).toBe(0);
   });
 
+  it('an emptied row read before under another key (a notice without an id) keeps its place: no run is carried across it', () => {
+    const known = new KnownItems();
+    const notice = msg('wa-sys:b:1');
+    known.plan([row(msg('a')), row(notice), row(msg('z'))]);
+    known.alias('wa-day:b:0', 'wa-sys:b:1');
+    expect(known.has('wa-day:b:0')).toBe(true);
+    // a, then the notice emptied, then new rows: they go after the notice, not before it.
+    expect(known.plan([row(msg('a')), { key: 'wa-day:b:0', optional: true }, row(msg('b')), row(msg('c')), row(msg('z'))])).toEqual([
+      { op: 'insert', place: { after: 'wa-sys:b:1' }, items: [msg('b'), msg('c')] },
+    ]);
+    expect(known.unread).toBe(0);
+  });
+
   it('updates a known item read with more fields, ignores one read with fewer', () => {
     const known = new KnownItems();
     known.plan([row(msg('a'))]);
