@@ -496,6 +496,11 @@ function warningFor(problem: CaptureProblem, messages: readonly Message[]): Warn
       return { code: 'rows-not-read', message: `${problem.count} messages on the page could not be read`, count: problem.count };
     case 'chat-closed':
       return { code: 'chat-closed', message: `The chat was closed; ${at}` };
+    case 'start-inferred':
+      return {
+        code: 'start-inferred',
+        message: 'The page marks no start of the chat: it was taken to be where older messages stopped coming, twice, after a nudge',
+      };
     default:
       return { code: 'capture-problem', message: at };
   }

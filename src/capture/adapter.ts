@@ -126,6 +126,11 @@ export interface ChatView {
   loading(): boolean;
   /** The very start of the chat is mounted (the site shows nothing older exists). */
   atStart(): boolean;
+  /**
+   * atStart() has no marker to go by and is inferred from the list staying still (Telegram): the
+   * engine then gives the inference time (twice the time-outs) and records a 'start-inferred' problem.
+   */
+  readonly startInferred?: boolean;
   /** A control that loads older history when clicked (WhatsApp's "from your phone" notice). */
   historyGate(): HTMLElement | null;
   /** The page says older history cannot be loaded here; its words, for the stop reason. */

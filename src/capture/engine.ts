@@ -236,6 +236,8 @@ export class CaptureEngine {
           stopReason = 'error';
         }
       }
+      // No marker at the start: the backup says the start was inferred, so nobody takes it as proven.
+      if (reachedStart && this.chat.startInferred) problems.push({ code: 'start-inferred' });
       return { kind: 'finished', stopReason, reachedStart, problems, messages: this.known.messages, oldestDay: this.oldestDay };
     } finally {
       this.unlisten();
@@ -343,7 +345,8 @@ export class CaptureEngine {
         continue;
       }
       if (landed === 'ok') timeouts = 0;
-      else if (++timeouts >= this.timing.maxTimeouts) {
+      // An inferred start needs two quiet periods (src/capture/sites/telegram-dom.ts): allow for them.
+      else if (++timeouts >= this.timing.maxTimeouts * (this.chat.startInferred ? 2 : 1)) {
         const scan = await this.scan();
         if (scan.switched || this.switched()) {
           checked = false;

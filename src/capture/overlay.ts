@@ -340,6 +340,7 @@ function whyWords(why: StopWhy): string {
     case 'history-unavailable':
       return t('captureWhyUnavailable');
     case 'history-stalled':
+    case 'start-inferred':
       return t('captureWhyStalled');
     case 'page-changed':
       return t('captureWhyPageChanged');

@@ -48,7 +48,9 @@ export type CaptureProblem =
   /** The history range the user chose ("only messages since <since>", YYYY-MM-DD) was reached. */
   | { code: 'history-range'; since: string }
   | { code: 'rows-not-read'; count: number }
-  | { code: 'chat-closed' };
+  | { code: 'chat-closed' }
+  /** Reached a start the page does not mark (Telegram): inferred from older history staying away. */
+  | { code: 'start-inferred' };
 
 export interface BeginMessage {
   t: 'begin';

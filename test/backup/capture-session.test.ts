@@ -190,6 +190,18 @@ describe('capture port and worker session', () => {
     expect(doc.capture).toMatchObject({ stopReason: 'error', reachedStart: false });
   });
 
+  it('a start inferred (Telegram marks none) stays complete and says so in a warning', async () => {
+    const { deps: d, saved } = await deps();
+    const { channel } = await open(d);
+    await channel.begin(BEGIN);
+    await channel.items([{ op: 'insert', place: { at: 'end' }, items: [msg(0), msg(1)] }]);
+    const result = await channel.end({ stopReason: 'reached-start', reachedStart: true, problems: [{ code: 'start-inferred' }], finishedAt: '2026-11-26T10:01:00.000Z' });
+    expect(result).toMatchObject({ t: 'saved', complete: true });
+    const { doc } = await readBackup(saved[0]!.blob);
+    expect(doc.capture).toMatchObject({ reachedStart: true, stopReason: 'reached-start' });
+    expect(doc.capture.warnings).toEqual([{ code: 'start-inferred', message: expect.stringMatching(/marks no start/) }]);
+  });
+
   it('a capture stopped at the chosen history range is user-stopped, not the start, with a history-range warning', async () => {
     const contexts: FinalizeContext[] = [];
     const { deps: d, saved } = await deps({

@@ -481,6 +481,16 @@ describe('CaptureEngine', () => {
     expect(sink.mediaSeen).toEqual([]);
   });
 
+  it('a start the page does not mark (startInferred) is reached but recorded as inferred', async () => {
+    list = new FakeList(document, { total: 100 });
+    const base = fakeAdapter(() => list);
+    const adapter = { ...base, openChat: (doc: Document) => { const chat = base.openChat(doc); return chat && { ...chat, startInferred: true }; } };
+    const sink = new RecordingSink();
+    const outcome = await new CaptureEngine(adapter, document, sink, { captureImages: true, timing: FAST }).run();
+    expect(outcome).toMatchObject({ kind: 'finished', stopReason: 'reached-start', reachedStart: true, problems: [{ code: 'start-inferred' }] });
+    expect(sink.keys()).toEqual(list.groundTruth());
+  });
+
   it('refuses to start without an open chat', () => {
     expect(() => new CaptureEngine(fakeAdapter(() => null), document, new RecordingSink(), { captureImages: true })).toThrow(NoChatOpenError);
   });

@@ -170,10 +170,16 @@ export function isoDate(year: number, month: number, day: number): string {
  * from the engine first: the engine nudges after one batch time-out (three times its average
  * batch time, at least 2 s) and gives up after three (src/capture/engine.ts), so the quiet time
  * sits between the two. Every batch changes the first row and starts the wait again.
+ * One quiet period is not enough (a single slow batch would end the capture "complete" with older
+ * history missing): at its end the list is nudged (scrollTop 0 and a scroll event) and a second
+ * quiet period must pass with the same first row; the engine doubles its time-outs for adapters
+ * with `startInferred` and records a 'start-inferred' problem (a warning in the backup).
  */
 export function topWatcher(baseQuietMs: number, now: () => number = () => Date.now()) {
   let lastKey: string | null = null;
   let lastChangeAt: number | null = null;
+  /** When the first quiet period ended and the list was nudged; the second one counts from here. */
+  let nudgedAt: number | null = null;
   let changes = 0;
   let longestGap = 0;
   return {
@@ -186,11 +192,23 @@ export function topWatcher(baseQuietMs: number, now: () => number = () => Date.n
         }
         lastKey = firstRowKey;
         lastChangeAt = t;
+        nudgedAt = null;
       }
       // Quiet is counted from the last new first row, not from reaching the top: the engine
       // scrolls away and back (a nudge) while it waits, and that must not restart the wait.
       if (scroller.scrollTop > 1 || loading || firstRowKey === null || lastChangeAt === null) return false;
-      return t - lastChangeAt >= Math.min(45_000, Math.max(baseQuietMs, 4.5 * longestGap));
+      const quiet = Math.min(45_000, Math.max(baseQuietMs, 4.5 * longestGap));
+      if (t - lastChangeAt < quiet) return false;
+      // One quiet period may be one slow batch (a flood wait, a mobile network): tell the list it
+      // is at the top once more and wait a second quiet period before believing it.
+      if (nudgedAt === null) {
+        nudgedAt = t;
+        scroller.scrollTop = 0;
+        const EventOfPage = scroller.ownerDocument?.defaultView?.Event ?? Event;
+        scroller.dispatchEvent?.(new EventOfPage('scroll'));
+        return false;
+      }
+      return t - nudgedAt >= quiet;
     },
   };
 }

@@ -332,6 +332,7 @@ function openChat(doc: Document): ChatView | null {
     id,
     title,
     identity: pageIdentity(id, title),
+    startInferred: true,
     isGroup: isGroup(),
     header,
     scroller,

@@ -257,7 +257,7 @@ describe('telegram-k: changed pages', () => {
 });
 
 describe('telegram-k: start of history', () => {
-  it('is the top of the list, still for the quiet time, with nothing loading', async () => {
+  it('is the top of the list, still for two quiet times (a nudge between), with nothing loading', async () => {
     load('group-chat.html');
     const chat = telegramK.openChat(document)!;
     chat.scroller.scrollTop = 0;
@@ -267,6 +267,9 @@ describe('telegram-k: start of history', () => {
       Date.now = () => realNow() + 60_000;
       // The engine opens the chat again while it runs: the wait goes on with the list element.
       const reopened = telegramK.openChat(document)!;
+      // One quiet time: the list is nudged, and a second quiet time must pass.
+      expect(reopened.atStart()).toBe(false);
+      Date.now = () => realNow() + 120_000;
       expect(reopened.atStart()).toBe(true);
       expect(chat.atStart()).toBe(true);
       // An older batch lands: a new first row restarts the wait.
