@@ -1,7 +1,7 @@
 // The capture's data path in Node: the page's CaptureChannel talking over a JSON-only fake port to
 // the worker's CaptureSession with the real backup writer; the backup is decrypted and checked.
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bytesSource } from '../../src/age/gate';
 import { CaptureSession, gzipExport, type CapturedBackup, type CaptureSessionDeps, type Finalizer } from '../../src/backup/capture-session';
 import { openBackup } from '../../src/backup/reader';
@@ -333,10 +333,10 @@ describe('keeping the worker alive', () => {
     const channel = new CaptureChannel(pair.page, { ...PORT_LIMITS, pingMs: 20 });
     await channel.begin(BEGIN);
     await channel.items([{ op: 'insert', place: { at: 'end' }, items: [msg(0)] }]);
-    // A paused capture: nothing to send for a while, and the session neither fails nor ends.
-    await new Promise((r) => setTimeout(r, 150));
+    // A paused capture: nothing to send for a while (at least four ping periods, however slow the
+    // machine's timers run), and the session neither fails nor ends.
     const pings = () => pair.log.filter((e) => e.from === 'a' && e.message.t === 'ping').length;
-    expect(pings()).toBeGreaterThanOrEqual(4);
+    await vi.waitFor(() => expect(pings()).toBeGreaterThanOrEqual(4), { timeout: 5000, interval: 10 });
     expect(pair.log.filter((e) => e.from === 'b').map((e) => e.message.t)).toEqual(['ready', 'ack']);
     const result = await channel.end({ stopReason: 'reached-start', reachedStart: true, problems: [], finishedAt: '2026-11-26T10:01:00.000Z' });
     expect(result).toMatchObject({ t: 'saved', complete: true, messageCount: 1 });
