@@ -2,7 +2,7 @@
 // top-left corner, kept clear of the list's scroll bar), that says what the capture is doing and
 // offers Stop here, Cancel and Resume; afterwards what became of the backup. Text is announced
 // through an aria-live region; every control is a real button, so the keyboard reaches them.
-import { formatBytes, formatDate, t, tCount } from '../ui/i18n';
+import { formatBytes, formatDate, t, tCount, type MessageKey } from '../ui/i18n';
 import type { PauseReason } from './engine';
 import { MARK_SVG } from './mark';
 import type { CaptureProblem, SavedDestination } from './protocol';
@@ -318,39 +318,30 @@ function noteFor(s: OverlayState): string {
 }
 
 /** Failure codes (the worker's, a refusal's, an error's name) in words; never the raw code. */
+// A Map: a code is any string (an error's name), never a key of Object.prototype.
+const FAILED_TEXT = new Map<string, MessageKey>([
+  ['no-chat', 'captureFailedNoChat'],
+  ['too-large', 'captureFailedTooLarge'],
+  ['write-failed', 'captureFailedWrite'],
+  ['invalid-export', 'captureFailedInvalid'],
+]);
+
 function failedWords(code: string): string {
-  switch (code) {
-    case 'no-chat':
-      return t('captureFailedNoChat');
-    case 'too-large':
-      return t('captureFailedTooLarge');
-    case 'write-failed':
-      return t('captureFailedWrite');
-    case 'invalid-export':
-      return t('captureFailedInvalid');
-    default:
-      return t('captureFailedOther');
-  }
+  return t(FAILED_TEXT.get(code) ?? 'captureFailedOther');
 }
 
+const WHY_TEXT: Record<StopWhy, MessageKey> = {
+  'user-stopped': 'captureWhyUser',
+  'history-unavailable': 'captureWhyUnavailable',
+  'history-stalled': 'captureWhyStalled',
+  'start-inferred': 'captureWhyStalled',
+  'page-changed': 'captureWhyPageChanged',
+  'history-range': 'captureWhyDate',
+  'rows-not-read': 'captureWhyRows',
+  'chat-closed': 'captureWhyClosed',
+  'messages-left-out': 'captureWhyLeftOut',
+};
+
 function whyWords(why: StopWhy): string {
-  switch (why) {
-    case 'user-stopped':
-      return t('captureWhyUser');
-    case 'history-unavailable':
-      return t('captureWhyUnavailable');
-    case 'history-stalled':
-    case 'start-inferred':
-      return t('captureWhyStalled');
-    case 'page-changed':
-      return t('captureWhyPageChanged');
-    case 'history-range':
-      return t('captureWhyDate');
-    case 'rows-not-read':
-      return t('captureWhyRows');
-    case 'chat-closed':
-      return t('captureWhyClosed');
-    case 'messages-left-out':
-      return t('captureWhyLeftOut');
-  }
+  return t(WHY_TEXT[why]);
 }

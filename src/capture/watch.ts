@@ -29,11 +29,7 @@ export class DomWatch {
     private readonly pollMs: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.observer = new MutationObserver((records) => {
-      this.note(records);
-      this.lastChange = this.now();
-      this.poke();
-    });
+    this.observer = new MutationObserver((records) => this.take(records));
     this.observe();
     this.lastChange = this.now();
   }
@@ -53,13 +49,9 @@ export class DomWatch {
    * when that is not known (after a retarget, or a burst too long to keep).
    */
   takeChanges(): MutationRecord[] | null {
+    // Records taken here never reach the callback: take them as it would.
     const pending = this.observer.takeRecords();
-    if (pending.length > 0) {
-      // Taken here, these records never reach the callback: wake the waiters as it would.
-      this.note(pending);
-      this.lastChange = this.now();
-      this.poke();
-    }
+    if (pending.length > 0) this.take(pending);
     const changes = this.changes;
     this.changes = [];
     return changes;
@@ -71,12 +63,15 @@ export class DomWatch {
    */
   structure(): number {
     const pending = this.observer.takeRecords();
-    if (pending.length > 0) {
-      this.note(pending);
-      this.lastChange = this.now();
-      this.poke();
-    }
+    if (pending.length > 0) this.take(pending);
     return this.structureVersion;
+  }
+
+  /** A change happened: note it, and wake whoever waits for one. */
+  private take(records: MutationRecord[]): void {
+    this.note(records);
+    this.lastChange = this.now();
+    this.poke();
   }
 
   private note(records: MutationRecord[]): void {
